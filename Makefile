@@ -1,0 +1,44 @@
+# Quick start: `make run` (demo site + API + partner page) and `make test` (the whole suite).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PARTNER_PORT ?= 8001
+SITE_URL := http://$(HOST):$(PORT)
+
+.PHONY: run test lint bench venv clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e ".[dev]"
+	touch $@
+
+venv: $(VENV)/.installed
+
+run: venv
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py load_demo_content --site-url $(SITE_URL) \
+		--partner-origin http://$(HOST):$(PARTNER_PORT) --partner-origin http://localhost:$(PARTNER_PORT)
+	@echo
+	@echo "  Petition page (en):   $(SITE_URL)/stop-spyware/"
+	@echo "  Petition page (fr):   $(SITE_URL)/fr/stop-spyware/"
+	@echo "  API:                  $(SITE_URL)/api/v1/petitions/"
+	@echo "  Live count:           $(SITE_URL)/api/v1/petitions/stop-spyware/count/"
+	@echo "  Partner demo page:    http://$(HOST):$(PARTNER_PORT)/   (another origin, embeds the widget)"
+	@echo "  Wagtail admin:        $(SITE_URL)/admin/   login: admin / petitions-demo"
+	@echo
+	@trap 'kill 0' INT TERM EXIT; \
+	$(PY) manage.py serve_partner_demo --host $(HOST) --port $(PARTNER_PORT) --site-url $(SITE_URL) & \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run -v1
+
+test: lint
+	$(PY) -m pytest -n 2 --dist loadgroup -q
+
+clean:
+	rm -rf $(VENV) db.sqlite3 .pytest_cache

@@ -1,0 +1,10 @@
+"""Settings for ``make run`` on a laptop."""
+
+from .base import *  # noqa: F401,F403
+from .base import os
+
+DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or "dev-only-secret-key-not-for-production"
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+LOGGING["loggers"] = {"django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}}  # noqa: F405

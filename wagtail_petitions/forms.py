@@ -1,0 +1,113 @@
+"""Validation of what a signer sends, shared by the API, the no-JS page form and the commands.
+
+Errors use Django's machine-readable codes (``required``, ``invalid``, ``max_length``, ``invalid_choice``, ...)
+plus a few of our own (``control_characters``, ``unknown_partner``).
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from .conf import conf
+from .text import has_control_characters
+
+
+class PlainTextField(forms.CharField):
+    """Text typed by a person: must be a string, without control characters."""
+
+    def to_python(self, value):
+        if value is not None and not isinstance(value, str):
+            raise ValidationError(_("Enter text."), code="invalid")
+        value = super().to_python(value)
+        if has_control_characters(value):
+            raise ValidationError(_("Remove the control characters from this field."), code="control_characters")
+        return value
+
+
+class StrictEmailField(forms.EmailField):
+    def to_python(self, value):
+        if value is not None and not isinstance(value, str):
+            raise ValidationError(_("Enter a valid email address."), code="invalid")
+        return super().to_python(value)
+
+
+class StrictBooleanField(forms.Field):
+    """A yes/no answer: JSON ``true``/``false``, or an HTML checkbox (``on`` when ticked, absent when not)."""
+
+    widget = forms.CheckboxInput
+    TRUE_VALUES = ("true", "on", "1", "yes")
+    FALSE_VALUES = ("false", "off", "0", "no", "")
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value is None or isinstance(value, bool):
+            return bool(value)
+        if isinstance(value, str):
+            lowered = value.strip().lower()
+            if lowered in self.TRUE_VALUES:
+                return True
+            if lowered in self.FALSE_VALUES:
+                return False
+        raise ValidationError(_("Answer yes (true) or no (false)."), code="invalid")
+
+
+class _RawValueWidget(forms.CheckboxInput):
+    # CheckboxInput turns any value into a bool, which would read "maybe" as yes; keep the raw value instead.
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
+class CountryChoiceField(forms.ChoiceField):
+    """An ISO 3166-1 alpha-2 code, in either letter case."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=lambda: [("", "—")] + list(countries), **kwargs)
+
+    def to_python(self, value):
+        if value is not None and not isinstance(value, str):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+        return super().to_python(value).strip().upper()
+
+
+class SignatureForm(forms.Form):
+    """The fields a signer fills in. Override ``PetitionPage.get_signature_form_class`` to ask for more."""
+
+    first_name = PlainTextField(
+        label=_("First name"), max_length=conf.NAME_MAX_LENGTH, widget=forms.TextInput({"autocomplete": "given-name"})
+    )
+    last_name = PlainTextField(
+        label=_("Last name"), max_length=conf.NAME_MAX_LENGTH, widget=forms.TextInput({"autocomplete": "family-name"})
+    )
+    email = StrictEmailField(label=_("Email"), max_length=254, widget=forms.EmailInput({"autocomplete": "email"}))
+    country = CountryChoiceField(label=_("Country"), widget=forms.Select({"autocomplete": "country"}))
+    postal_code = PlainTextField(
+        label=_("Postal code"), max_length=16, required=False, widget=forms.TextInput({"autocomplete": "postal-code"})
+    )
+    consent_updates = StrictBooleanField(label=_("Keep me informed about this campaign"), widget=_RawValueWidget)
+    consent_partner = StrictBooleanField(
+        label=_("The organisation that shared this petition may contact me"), widget=_RawValueWidget
+    )
+    partner = forms.SlugField(required=False, max_length=64, widget=forms.HiddenInput)
+    source = PlainTextField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    def clean_partner(self):
+        from .models import Partner
+
+        slug = self.cleaned_data.get("partner")
+        if not slug:
+            return None
+        partner = Partner.objects.filter(slug=slug, is_active=True).first()
+        if partner is None:
+            raise ValidationError(_("This partner is unknown or no longer active."), code="unknown_partner")
+        return partner
+
+    def error_dict(self) -> dict[str, list[dict[str, str]]]:
+        """Errors as ``{field: [{"code", "message"}]}``; errors not tied to a field go under ``non_field_errors``."""
+        data = self.errors.get_json_data()
+        if "__all__" in data:
+            data["non_field_errors"] = data.pop("__all__")
+        return {field: [{"code": e["code"] or "invalid", "message": e["message"]} for e in errs] for field, errs in data.items()}

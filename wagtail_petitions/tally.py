@@ -1,0 +1,168 @@
+"""The one global tally of each petition.
+
+Every counted signature and every paper batch adds to ``TallyCounter`` rows in the same transaction that records
+it, so the tally is exact whatever the interleaving. Reads go through a short-lived cache snapshot so a crowd
+refreshing the count does not reach the database for each request.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Count, Max, Sum
+from django.utils import timezone
+
+from .conf import conf
+from .models import Channel, Partner, TallyCounter
+
+CACHE_KEY = "wagtail_petitions:tally:{}"
+
+
+@dataclass(frozen=True)
+class TallySnapshot:
+    petition_key: str
+    total: int = 0
+    online: int = 0
+    paper: int = 0
+    by_country: list[tuple[str, int]] = field(default_factory=list)
+    by_partner: list[tuple[str, int]] = field(default_factory=list)
+    updated_at: datetime | None = None
+
+
+def add(petition_key, *, country: str = "", partner_id: int | None = 0, channel: str = Channel.ONLINE,
+        amount: int = 1) -> None:
+    """Add ``amount`` (negative to remove) to a random shard of the bucket. Call inside the writing transaction.
+
+    The cached snapshot is left alone: readers see the new figure within ``COUNT_CACHE_SECONDS``, and a caller
+    that must show it at once (the signing response) reads with ``get_tally(fresh=True)``.
+    """
+    table = TallyCounter._meta.db_table
+    key_field = TallyCounter._meta.get_field("petition_key")
+    now_field = TallyCounter._meta.get_field("updated_at")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (petition_key, channel, country, partner_id, shard, count, updated_at) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (petition_key, channel, country, partner_id, shard) "
+            f"DO UPDATE SET count = {table}.count + EXCLUDED.count, updated_at = EXCLUDED.updated_at",
+            [
+                key_field.get_db_prep_value(petition_key, connection),
+                channel,
+                country or "",
+                partner_id or 0,
+                random.randrange(conf.TALLY_SHARDS),
+                amount,
+                now_field.get_db_prep_value(timezone.now(), connection),
+            ],
+        )
+
+
+def read(petition_key) -> TallySnapshot:
+    """Read the tally from the database (a sum over the bucket rows, never over signatures)."""
+    rows = (
+        TallyCounter.objects.filter(petition_key=petition_key)
+        .values_list("channel", "country", "partner_id")
+        .annotate(n=Sum("count"), at=Max("updated_at"))
+        .order_by()
+    )
+    online = paper = 0
+    countries: dict[str, int] = {}
+    partners: dict[int, int] = {}
+    updated_at = None
+    for channel, country, partner_id, n, at in rows:
+        if channel == Channel.PAPER:
+            paper += n
+        else:
+            online += n
+        if country:
+            countries[country] = countries.get(country, 0) + n
+        if partner_id:
+            partners[partner_id] = partners.get(partner_id, 0) + n
+        updated_at = at if updated_at is None or (at and at > updated_at) else updated_at
+    slugs = dict(Partner.objects.filter(pk__in=partners).values_list("pk", "slug")) if partners else {}
+    return TallySnapshot(
+        petition_key=str(petition_key),
+        total=online + paper,
+        online=online,
+        paper=paper,
+        by_country=sorted(((c, n) for c, n in countries.items() if n), key=lambda item: (-item[1], item[0])),
+        by_partner=sorted(
+            ((slugs.get(pid, str(pid)), n) for pid, n in partners.items() if n), key=lambda item: (-item[1], item[0])
+        ),
+        updated_at=updated_at,
+    )
+
+
+def get_tally(petition_key, fresh: bool = False) -> TallySnapshot:
+    """The tally, from the cache unless ``fresh``; a fresh read refreshes the cache."""
+    key = CACHE_KEY.format(petition_key)
+    if not fresh:
+        snapshot = cache.get(key)
+        if snapshot is not None:
+            return snapshot
+    snapshot = read(petition_key)
+    cache.set(key, snapshot, conf.COUNT_CACHE_SECONDS)
+    return snapshot
+
+
+@dataclass
+class Drift:
+    petition_key: str
+    channel: str
+    country: str
+    partner_id: int
+    counted: int
+    expected: int
+
+
+def expected_buckets(petition_key) -> dict[tuple[str, str, int], int]:
+    """What each bucket should hold, rebuilt from the signature rows (and paper batches, where present)."""
+    from .models import Signature, SignatureState
+
+    expected: dict[tuple[str, str, int], int] = {}
+    rows = (
+        Signature.objects.filter(petition_key=petition_key, state=SignatureState.COUNTED)
+        .values_list("channel", "country", "partner_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for channel, country, partner_id, n in rows:
+        expected[(channel, str(country or ""), partner_id or 0)] = n
+    return expected
+
+
+def recount(petition_key, fix: bool = False) -> list[Drift]:
+    """Compare the tally with the signature rows; with ``fix``, rewrite the tally to match them."""
+    with transaction.atomic():
+        if fix and connection.vendor == "postgresql":
+            # Keep signers out while the buckets are rewritten, so no increment lands between read and write.
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {TallyCounter._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+        expected = expected_buckets(petition_key)
+        counted: dict[tuple[str, str, int], int] = {}
+        for channel, country, partner_id, n in (
+            TallyCounter.objects.filter(petition_key=petition_key)
+            .values_list("channel", "country", "partner_id")
+            .annotate(n=Sum("count"))
+            .order_by()
+        ):
+            counted[(channel, country, partner_id)] = n
+        drifts = [
+            Drift(str(petition_key), *bucket, counted.get(bucket, 0), expected.get(bucket, 0))
+            for bucket in sorted(set(expected) | set(counted))
+            if counted.get(bucket, 0) != expected.get(bucket, 0)
+        ]
+        if fix and drifts:
+            TallyCounter.objects.filter(petition_key=petition_key).delete()
+            now = timezone.now()
+            TallyCounter.objects.bulk_create(
+                TallyCounter(petition_key=petition_key, channel=channel, country=country, partner_id=partner_id,
+                             shard=0, count=n, updated_at=now)
+                for (channel, country, partner_id), n in expected.items()
+            )
+            transaction.on_commit(lambda: cache.delete(CACHE_KEY.format(petition_key)))
+    return drifts

@@ -1,0 +1,32 @@
+"""Public views of the plugin that are not Wagtail page routes."""
+
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from .models import PetitionPage
+from .signing import InvalidSignature, PetitionNotOpen, sign_petition
+
+
+# A signature carries no session or authority that a forged request could borrow, and CSRF protection would
+# need a cookie, which signers must not get.
+@csrf_exempt
+@require_POST
+def sign_from_page(request, page_id):
+    """The no-JavaScript signing form of a petition page: sign, then redirect to the page's thank-you state."""
+    petition = get_object_or_404(PetitionPage.objects.live(), pk=page_id)
+    try:
+        sign_petition(petition, request.POST)
+    except InvalidSignature as error:
+        return _render_petition(request, petition, {"form": error.form}, status=400)
+    except PetitionNotOpen:
+        return _render_petition(request, petition, {}, status=409)
+    return HttpResponseRedirect(f"{petition.url}?signed=1#thanks", status=303)
+
+
+def _render_petition(request, petition, extra_context, status):
+    context = petition.get_context(request)
+    context.update(extra_context)
+    return TemplateResponse(request, petition.get_template(request), context, status=status)

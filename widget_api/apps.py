@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class WidgetApiConfig(AppConfig):
+    name = "widget_api"
+    verbose_name = "Petitions API"
+
+    def ready(self):
+        from . import cors
+
+        cors.connect()

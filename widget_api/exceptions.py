@@ -1,0 +1,42 @@
+"""One error shape for every API response: ``{"errors": {field: [{"code", "message"}]}}``.
+
+Errors that are not about one field (malformed JSON, unknown petition, closed petition, throttling) go under
+``non_field_errors``, so clients read every failure the same way.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def _flatten(detail, codes):
+    if isinstance(detail, dict):
+        return {
+            ("non_field_errors" if key in ("__all__", "detail") else key): _as_list(value, codes.get(key))
+            for key, value in detail.items()
+        }
+    return {"non_field_errors": _as_list(detail, codes)}
+
+
+def _as_list(detail, codes):
+    if not isinstance(detail, list):
+        detail, codes = [detail], [codes]
+    if not isinstance(codes, list):
+        codes = [codes] * len(detail)
+    return [{"code": str(code or "invalid"), "message": str(message)} for message, code in zip(detail, codes, strict=False)]
+
+
+def exception_handler(exc, context):
+    # DRF maps these two itself, but only inside its handler; map them first so they get our shape too.
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.APIException):
+        codes = exc.get_codes()
+        response.data = {"errors": _flatten(exc.detail, codes if isinstance(codes, dict) else codes)}
+    return response

@@ -1,0 +1,113 @@
+"""The public API. Views stay thin: petitions are found by ``find_petition``, signed by ``sign_petition``."""
+
+import hashlib
+import json
+
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+from drf_spectacular.utils import OpenApiTypes, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from wagtail_petitions.conf import conf
+from wagtail_petitions.lookup import find_petition
+from wagtail_petitions.models import PetitionPage, PetitionStatus
+from wagtail_petitions.signing import InvalidSignature, PetitionNotOpen, sign_petition
+
+from . import serializers
+from .throttling import PrivateScopedRateThrottle
+
+
+def get_petition_or_404(request, slug):
+    petition = find_petition(slug, request.query_params.get("lang"))
+    if petition is None:
+        raise NotFound("No open or past petition has this slug.", code="petition_not_found")
+    return petition
+
+
+class PetitionListView(APIView):
+    """Petitions open for signatures, one entry per published language (``?lang=`` keeps one language)."""
+
+    @extend_schema(responses=serializers.PetitionSummarySerializer(many=True))
+    def get(self, request):
+        petitions = PetitionPage.objects.live().filter(status=PetitionStatus.OPEN).select_related("locale")
+        if lang := request.query_params.get("lang"):
+            petitions = petitions.filter(locale__language_code=lang)
+        data = serializers.PetitionSummarySerializer(
+            [p for p in petitions.order_by("-first_published_at") if p.is_open()],
+            many=True,
+            context={"request": request},
+        ).data
+        return Response(data)
+
+
+class PetitionDetailView(APIView):
+    @extend_schema(responses=serializers.PetitionDetailSerializer)
+    def get(self, request, slug):
+        petition = get_petition_or_404(request, slug)
+        return Response(serializers.PetitionDetailSerializer(petition, context={"request": request}).data)
+
+
+class PetitionCountView(APIView):
+    """The live count: small, cacheable by browsers and CDNs, and revalidated with ``ETag``."""
+
+    @extend_schema(responses=serializers.PetitionCountSerializer)
+    def get(self, request, slug):
+        petition = get_petition_or_404(request, slug)
+        tally = petition.get_tally()
+        data = serializers.PetitionCountSerializer(
+            {
+                "slug": petition.slug,
+                "signature_count": tally.total,
+                "goal": petition.get_displayed_goal(tally.total),
+                "updated_at": tally.updated_at,
+            }
+        ).data
+        etag = '"%s"' % hashlib.blake2b(json.dumps(data, sort_keys=True).encode(), digest_size=12).hexdigest()
+        last_modified = tally.updated_at.timestamp() if tally.updated_at else None
+        response = get_conditional_response(request, etag=etag, last_modified=last_modified) or Response(data)
+        response["ETag"] = etag
+        if last_modified:
+            response["Last-Modified"] = http_date(last_modified)
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=conf.COUNT_MAX_AGE,
+            stale_while_revalidate=conf.COUNT_STALE_WHILE_REVALIDATE,
+            stale_if_error=conf.COUNT_STALE_IF_ERROR,
+        )
+        return response
+
+
+class SignatureCreateView(APIView):
+    """Sign a petition. A repeat signer gets the same answer as a new one and is counted once."""
+
+    throttle_classes = [PrivateScopedRateThrottle]
+    throttle_scope = "sign"
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: serializers.SignatureAcceptedSerializer})
+    def post(self, request, slug):
+        petition = get_petition_or_404(request, slug)
+        if not isinstance(request.data, dict):
+            raise ValidationError({"non_field_errors": ["Send a JSON object."]}, code="invalid")
+        try:
+            sign_petition(petition, request.data)
+        except InvalidSignature as error:
+            return Response({"errors": error.errors}, status=status.HTTP_400_BAD_REQUEST)
+        except PetitionNotOpen as error:
+            return Response(
+                {"errors": {"non_field_errors": [{"code": error.code, "message": str(error)}]}},
+                status=status.HTTP_409_CONFLICT,
+            )
+        tally = petition.get_tally(fresh=True)
+        data = serializers.SignatureAcceptedSerializer(
+            {
+                "status": "signed",
+                "signature_count": tally.total,
+                "goal": petition.get_displayed_goal(tally.total),
+                "thank_you_text": petition.thank_you_text,
+            }
+        ).data
+        return Response(data, status=status.HTTP_201_CREATED)
