@@ -68,7 +68,9 @@ def widget(request, slug):
                 "sending": translation.gettext("Sending your signature…"),
                 "fix": translation.gettext("Please correct the fields marked below."),
                 "failed": translation.gettext("Your signature could not be sent. Check your connection and try again."),
-                "busy": translation.gettext("Too many signatures are being sent right now. Please try again in a minute."),
+                "busy": translation.gettext(
+                    "Too many signatures are being sent right now. Please try again in a minute."
+                ),
                 "closed": translation.gettext("This petition is closed and no longer takes signatures."),
             },
         }

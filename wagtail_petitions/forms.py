@@ -110,4 +110,7 @@ class SignatureForm(forms.Form):
         data = self.errors.get_json_data()
         if "__all__" in data:
             data["non_field_errors"] = data.pop("__all__")
-        return {field: [{"code": e["code"] or "invalid", "message": e["message"]} for e in errs] for field, errs in data.items()}
+        return {
+            field: [{"code": e["code"] or "invalid", "message": e["message"]} for e in errs]
+            for field, errs in data.items()
+        }

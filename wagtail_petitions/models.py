@@ -127,9 +127,7 @@ class PetitionPageMixin(models.Model):
         FieldPanel("summary"),
         FieldPanel("target"),
         FieldPanel("body"),
-        MultiFieldPanel(
-            [FieldPanel("goal"), FieldPanel("status"), FieldPanel("closes_at")], heading=_("Signing")
-        ),
+        MultiFieldPanel([FieldPanel("goal"), FieldPanel("status"), FieldPanel("closes_at")], heading=_("Signing")),
         MultiFieldPanel([FieldPanel("consent_text"), FieldPanel("thank_you_text")], heading=_("Texts for signers")),
     ]
 
@@ -180,11 +178,7 @@ class PetitionPageMixin(models.Model):
     def clean(self):
         super().clean()
         # The API addresses a petition by slug; translations may share it, other petitions may not.
-        clash = (
-            PetitionPage.objects.filter(slug=self.slug)
-            .exclude(translation_key=self.translation_key)
-            .exists()
-        )
+        clash = PetitionPage.objects.filter(slug=self.slug).exclude(translation_key=self.translation_key).exists()
         if clash:
             raise ValidationError({"slug": _("Another petition already uses this slug.")})
 
@@ -204,7 +198,7 @@ class AbstractPetitionPage(PetitionPageMixin, Page):
         return context
 
 
-class PetitionPage(AbstractPetitionPage):
+class PetitionPage(AbstractPetitionPage):  # noqa: DJ008 (Page.__str__ is inherited)
     template = "wagtail_petitions/petition_page.html"
     parent_page_types = ["wagtail_petitions.PetitionIndexPage", "wagtailcore.Page"]
     subpage_types: list[str] = []

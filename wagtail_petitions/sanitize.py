@@ -9,8 +9,31 @@ import bleach
 
 ALLOWED_TAGS = frozenset(
     {
-        "a", "abbr", "b", "blockquote", "br", "cite", "code", "em", "figcaption", "figure",
-        "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "strong", "sub", "sup", "ul",
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "cite",
+        "code",
+        "em",
+        "figcaption",
+        "figure",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "li",
+        "ol",
+        "p",
+        "strong",
+        "sub",
+        "sup",
+        "ul",
     }
 )
 ALLOWED_ATTRIBUTES = {

@@ -93,11 +93,9 @@ def sign_petition(
                     channel=signature.channel,
                 )
     except IntegrityError:
-        existing = (
-            signature.__class__.objects.filter(
-                petition_key=signature.petition_key, email_normalized=signature.email_normalized
-            ).first()
-        )
+        existing = signature.__class__.objects.filter(
+            petition_key=signature.petition_key, email_normalized=signature.email_normalized
+        ).first()
         if existing is None:
             raise
         return SigningResult(petition=petition, signature=existing, created=False)

@@ -33,8 +33,9 @@ class TallySnapshot:
     updated_at: datetime | None = None
 
 
-def add(petition_key, *, country: str = "", partner_id: int | None = 0, channel: str = Channel.ONLINE,
-        amount: int = 1) -> None:
+def add(
+    petition_key, *, country: str = "", partner_id: int | None = 0, channel: str = Channel.ONLINE, amount: int = 1
+) -> None:
     """Add ``amount`` (negative to remove) to a random shard of the bucket. Call inside the writing transaction.
 
     The cached snapshot is left alone: readers see the new figure within ``COUNT_CACHE_SECONDS``, and a caller
@@ -119,19 +120,39 @@ class Drift:
     expected: int
 
 
-def expected_buckets(petition_key) -> dict[tuple[str, str, int], int]:
-    """What each bucket should hold, rebuilt from the signature rows (and paper batches, where present)."""
+Bucket = tuple[str, str, int]  # (channel, country, partner_id)
+_sources: list = []
+
+
+def register_tally_source(source):
+    """Register ``source(petition_key) -> {bucket: count}``: something else that adds to tallies (paper batches).
+
+    ``recount`` rebuilds every bucket from the signature rows plus all registered sources.
+    """
+    if source not in _sources:
+        _sources.append(source)
+    return source
+
+
+@register_tally_source
+def counted_signatures(petition_key) -> dict[Bucket, int]:
     from .models import Signature, SignatureState
 
-    expected: dict[tuple[str, str, int], int] = {}
     rows = (
         Signature.objects.filter(petition_key=petition_key, state=SignatureState.COUNTED)
         .values_list("channel", "country", "partner_id")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    for channel, country, partner_id, n in rows:
-        expected[(channel, str(country or ""), partner_id or 0)] = n
+    return {(channel, str(country or ""), partner_id or 0): n for channel, country, partner_id, n in rows}
+
+
+def expected_buckets(petition_key) -> dict[Bucket, int]:
+    """What each bucket should hold, rebuilt from the rows of every tally source."""
+    expected: dict[Bucket, int] = {}
+    for source in _sources:
+        for bucket, n in source(petition_key).items():
+            expected[bucket] = expected.get(bucket, 0) + n
     return expected
 
 
@@ -143,7 +164,7 @@ def recount(petition_key, fix: bool = False) -> list[Drift]:
             with connection.cursor() as cursor:
                 cursor.execute(f"LOCK TABLE {TallyCounter._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
         expected = expected_buckets(petition_key)
-        counted: dict[tuple[str, str, int], int] = {}
+        counted: dict[Bucket, int] = {}
         for channel, country, partner_id, n in (
             TallyCounter.objects.filter(petition_key=petition_key)
             .values_list("channel", "country", "partner_id")
@@ -160,8 +181,15 @@ def recount(petition_key, fix: bool = False) -> list[Drift]:
             TallyCounter.objects.filter(petition_key=petition_key).delete()
             now = timezone.now()
             TallyCounter.objects.bulk_create(
-                TallyCounter(petition_key=petition_key, channel=channel, country=country, partner_id=partner_id,
-                             shard=0, count=n, updated_at=now)
+                TallyCounter(
+                    petition_key=petition_key,
+                    channel=channel,
+                    country=country,
+                    partner_id=partner_id,
+                    shard=0,
+                    count=n,
+                    updated_at=now,
+                )
                 for (channel, country, partner_id), n in expected.items()
             )
             transaction.on_commit(lambda: cache.delete(CACHE_KEY.format(petition_key)))

@@ -24,7 +24,9 @@ def _as_list(detail, codes):
         detail, codes = [detail], [codes]
     if not isinstance(codes, list):
         codes = [codes] * len(detail)
-    return [{"code": str(code or "invalid"), "message": str(message)} for message, code in zip(detail, codes, strict=False)]
+    return [
+        {"code": str(code or "invalid"), "message": str(message)} for message, code in zip(detail, codes, strict=False)
+    ]
 
 
 def exception_handler(exc, context):

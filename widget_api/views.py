@@ -65,7 +65,7 @@ class PetitionCountView(APIView):
                 "updated_at": tally.updated_at,
             }
         ).data
-        etag = '"%s"' % hashlib.blake2b(json.dumps(data, sort_keys=True).encode(), digest_size=12).hexdigest()
+        etag = f'"{hashlib.blake2b(json.dumps(data, sort_keys=True).encode(), digest_size=12).hexdigest()}"'
         last_modified = tally.updated_at.timestamp() if tally.updated_at else None
         response = get_conditional_response(request, etag=etag, last_modified=last_modified) or Response(data)
         response["ETag"] = etag

@@ -24,15 +24,29 @@ PETITION_EN = {
     "target": "The member states of the United Nations",
     "body": [
         ("heading", "Phones turned into informers"),
-        ("paragraph", "<p>A reporter meets a source. Days later, the source is arrested. Forensic analysts find "
-                      "that the reporter's phone had been compromised for months, without a single click.</p>"),
-        ("paragraph", "<p>Vendors say their products only reach police forces chasing serious crime. Independent "
-                      "researchers keep finding them on the devices of lawyers, editors and environmental "
-                      "campaigners.</p>"),
-        ("quote", {"text": "Nobody should have to choose between their work and their privacy.",
-                   "attribution": "An investigative editor targeted in 2021"}),
-        ("paragraph", "<p>We ask every state to stop licensing exports of intrusive surveillance tools to "
-                      "governments that abuse them, and to back a global moratorium until safeguards exist.</p>"),
+        (
+            "paragraph",
+            "<p>A reporter meets a source. Days later, the source is arrested. Forensic analysts find "
+            "that the reporter's phone had been compromised for months, without a single click.</p>",
+        ),
+        (
+            "paragraph",
+            "<p>Vendors say their products only reach police forces chasing serious crime. Independent "
+            "researchers keep finding them on the devices of lawyers, editors and environmental "
+            "campaigners.</p>",
+        ),
+        (
+            "quote",
+            {
+                "text": "Nobody should have to choose between their work and their privacy.",
+                "attribution": "An investigative editor targeted in 2021",
+            },
+        ),
+        (
+            "paragraph",
+            "<p>We ask every state to stop licensing exports of intrusive surveillance tools to "
+            "governments that abuse them, and to back a global moratorium until safeguards exist.</p>",
+        ),
     ],
     "consent_text": (
         "Your name, email and country are kept by the organisers of this petition to count your signature and, "
@@ -51,17 +65,31 @@ PETITION_FR = {
     "target": "Les États membres des Nations unies",
     "body": [
         ("heading", "Quand le téléphone devient mouchard"),
-        ("paragraph", "<p>Une journaliste rencontre une source. Quelques jours plus tard, la source est arrêtée. "
-                      "L'analyse technique montre que le téléphone de la journaliste était infecté depuis des "
-                      "mois, sans le moindre clic de sa part.</p>"),
-        ("paragraph", "<p>Les vendeurs affirment ne servir que des enquêtes criminelles. Des chercheurs "
-                      "indépendants retrouvent pourtant leurs outils chez des avocats, des rédacteurs en chef et "
-                      "des militants écologistes.</p>"),
-        ("quote", {"text": "Personne ne devrait avoir à choisir entre son métier et sa vie privée.",
-                   "attribution": "Un rédacteur en chef visé en 2021"}),
-        ("paragraph", "<p>Nous demandons à chaque État de cesser d'autoriser l'exportation d'outils de "
-                      "surveillance intrusive vers les gouvernements qui en abusent, et de soutenir un moratoire "
-                      "mondial tant que des garde-fous n'existent pas.</p>"),
+        (
+            "paragraph",
+            "<p>Une journaliste rencontre une source. Quelques jours plus tard, la source est arrêtée. "
+            "L'analyse technique montre que le téléphone de la journaliste était infecté depuis des "
+            "mois, sans le moindre clic de sa part.</p>",
+        ),
+        (
+            "paragraph",
+            "<p>Les vendeurs affirment ne servir que des enquêtes criminelles. Des chercheurs "
+            "indépendants retrouvent pourtant leurs outils chez des avocats, des rédacteurs en chef et "
+            "des militants écologistes.</p>",
+        ),
+        (
+            "quote",
+            {
+                "text": "Personne ne devrait avoir à choisir entre son métier et sa vie privée.",
+                "attribution": "Un rédacteur en chef visé en 2021",
+            },
+        ),
+        (
+            "paragraph",
+            "<p>Nous demandons à chaque État de cesser d'autoriser l'exportation d'outils de "
+            "surveillance intrusive vers les gouvernements qui en abusent, et de soutenir un moratoire "
+            "mondial tant que des garde-fous n'existent pas.</p>",
+        ),
     ],
     "consent_text": (
         "Vos nom, adresse e-mail et pays sont conservés par les organisateurs de cette pétition pour compter votre "
@@ -78,8 +106,9 @@ class Command(BaseCommand):
     help = "Load the demo petition (French and English), a demo partner and an admin user. Idempotent."
 
     def add_arguments(self, parser):
-        parser.add_argument("--partner-origin", action="append", default=[],
-                            help="Origin allowed for the demo partner (repeatable).")
+        parser.add_argument(
+            "--partner-origin", action="append", default=[], help="Origin allowed for the demo partner (repeatable)."
+        )
         parser.add_argument("--site-url", default="http://127.0.0.1:8000", help="Where the site is served.")
         parser.add_argument("--signatures", type=int, default=120, help="Demo signatures to add to a new petition.")
 
@@ -130,15 +159,23 @@ class Command(BaseCommand):
         if signatures and not Signature.objects.filter(petition_key=petition_fr.translation_key).exists():
             rng = random.Random(2022)
             for n in range(signatures):
-                sign_petition(petition_fr, {
-                    "first_name": f"Demo{n}", "last_name": "Signer", "email": f"demo-signer-{n}@example.org",
-                    "country": rng.choice(DEMO_SIGNERS_COUNTRIES), "consent_updates": n % 3 == 0,
-                    "partner": DEMO_PARTNER_SLUG if n % 4 == 0 else "",
-                })
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo content ready: petition '{DEMO_SLUG}' (fr, en), partner '{partner.slug}', "
-            f"admin login {username} / {password}"
-        ))
+                sign_petition(
+                    petition_fr,
+                    {
+                        "first_name": f"Demo{n}",
+                        "last_name": "Signer",
+                        "email": f"demo-signer-{n}@example.org",
+                        "country": rng.choice(DEMO_SIGNERS_COUNTRIES),
+                        "consent_updates": n % 3 == 0,
+                        "partner": DEMO_PARTNER_SLUG if n % 4 == 0 else "",
+                    },
+                )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo content ready: petition '{DEMO_SLUG}' (fr, en), partner '{partner.slug}', "
+                f"admin login {username} / {password}"
+            )
+        )
 
     def fields(self, texts):
         return {**texts, "body": list(texts["body"])}
@@ -148,13 +185,15 @@ class Command(BaseCommand):
         site = Site.objects.filter(is_default_site=True).first()
         if index is None:
             root = Page.get_first_root_node()
-            index = PetitionIndexPage(title="Petitions", slug="petitions", locale=locale,
-                                      intro="Campaigns open for signatures.")
+            index = PetitionIndexPage(
+                title="Petitions", slug="petitions", locale=locale, intro="Campaigns open for signatures."
+            )
             root.add_child(instance=index)
             index.save_revision().publish()
             if site is None:
-                Site.objects.create(hostname="localhost", port=80, root_page=index, is_default_site=True,
-                                    site_name="Petitions")
+                Site.objects.create(
+                    hostname="localhost", port=80, root_page=index, is_default_site=True, site_name="Petitions"
+                )
             else:
                 welcome = site.root_page
                 site.root_page = index
