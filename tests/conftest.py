@@ -45,7 +45,9 @@ def make_petition(site_root):
     from wagtail_petitions.models import PetitionPage
 
     def make(slug="stop-spyware", title="Stop spyware", parent=None, publish=True, **fields):
-        petition = PetitionPage(title=title, slug=slug, goal=fields.pop("goal", 1000), **{**PETITION_TEXTS, **fields})
+        petition = PetitionPage(
+            title=title, slug=slug, goal=fields.pop("goal", 1000), live=publish, **{**PETITION_TEXTS, **fields}
+        )
         (parent or site_root).add_child(instance=petition)
         if publish:
             petition.save_revision().publish()

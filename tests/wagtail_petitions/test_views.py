@@ -1,0 +1,103 @@
+"""The petition page and its no-JavaScript signing form."""
+
+import pytest
+
+from tests.conftest import signer
+from wagtail_petitions.models import PetitionStatus, Signature
+from wagtail_petitions.signing import sign_petition
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(n=0, **overrides):
+    data = signer(n, **overrides)
+    data.pop("consent_updates")
+    return data
+
+
+def test_page_shows_count_goal_and_form_without_setting_a_cookie(petition, client):
+    sign_petition(petition, signer())
+
+    response = client.get(petition.url)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<strong data-count>1</strong>" in html
+    assert f'action="/petitions/sign/{petition.pk}/"' in html
+    assert 'autocomplete="given-name"' in html
+    assert 'name="csrfmiddlewaretoken"' not in html
+    assert not response.cookies
+    assert '<html lang="en" dir="ltr">' in html
+
+
+def test_no_js_form_signs_and_redirects_to_the_thank_you_state(petition, partner, client):
+    response = client.post(
+        f"/petitions/sign/{petition.pk}/", {**form_data(), "consent_updates": "on", "partner": "drc"}
+    )
+
+    assert response.status_code == 303
+    assert response["Location"] == f"{petition.url}?signed=1#thanks"
+    signature = Signature.objects.get()
+    assert signature.consent_updates is True
+    assert signature.partner == partner
+    assert not response.cookies
+    thanks = client.get(f"{petition.url}?signed=1")
+    assert "Thank you for signing." in thanks.content.decode()
+
+
+def test_no_js_form_repeat_is_the_same_redirect_and_counted_once(petition, client):
+    first = client.post(f"/petitions/sign/{petition.pk}/", form_data())
+    repeat = client.post(f"/petitions/sign/{petition.pk}/", form_data(email="ADA0@EXAMPLE.ORG"))
+    assert first.status_code == repeat.status_code == 303
+    assert first["Location"] == repeat["Location"]
+    assert Signature.objects.count() == 1
+
+
+def test_no_js_form_errors_rerender_the_page_with_messages_and_typed_values_escaped(petition, client):
+    response = client.post(
+        f"/petitions/sign/{petition.pk}/", form_data(email="nope", first_name="<img src=x onerror=alert(1)>")
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Enter a valid email address." in html
+    assert 'aria-invalid="true"' in html
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert Signature.objects.count() == 0
+
+
+def test_no_js_form_on_a_closed_petition_is_409_and_explains(petition, client):
+    petition.status = PetitionStatus.CLOSED
+    petition.save_revision().publish()
+
+    response = client.post(f"/petitions/sign/{petition.pk}/", form_data())
+
+    assert response.status_code == 409
+    assert "closed" in response.content.decode()
+    assert Signature.objects.count() == 0
+
+
+def test_no_js_form_for_a_draft_is_404(make_petition, client):
+    draft = make_petition(slug="draft", publish=False)
+    assert client.post(f"/petitions/sign/{draft.pk}/", form_data()).status_code == 404
+
+
+def test_get_on_the_signing_url_is_405(petition, client):
+    assert client.get(f"/petitions/sign/{petition.pk}/").status_code == 405
+
+
+def test_slug_may_not_clash_with_another_petition(make_petition, site_root):
+    from django.core.exceptions import ValidationError
+
+    from wagtail_petitions.models import PetitionIndexPage, PetitionPage
+
+    make_petition(slug="same")
+    other_index = site_root.add_child(instance=PetitionIndexPage(title="Other", slug="other"))
+    clash = PetitionPage(
+        title="Other", slug="same", **{k: "x" for k in ["summary", "target", "consent_text", "thank_you_text"]}
+    )
+    clash.path, clash.depth = other_index.path + "0001", other_index.depth + 1
+    with pytest.raises(ValidationError) as excinfo:
+        clash.full_clean()
+    assert "slug" in excinfo.value.message_dict

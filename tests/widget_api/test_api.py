@@ -1,0 +1,220 @@
+"""The public API: shapes, status codes, caching headers, and no cookies."""
+
+import json
+
+import pytest
+from django.test import override_settings
+from wagtail.models import Locale
+
+from tests.conftest import signer
+from wagtail_petitions.models import PetitionStatus, Signature, TallyCounter
+from wagtail_petitions.signing import sign_petition
+
+pytestmark = pytest.mark.django_db
+
+SIGN_URL = "/api/v1/petitions/{}/signatures/"
+COUNT_URL = "/api/v1/petitions/{}/count/"
+
+
+def post_json(client, url, data, **headers):
+    body = data if isinstance(data, (str, bytes)) else json.dumps(data)
+    return client.generic("POST", url, body, content_type="application/json", **headers)
+
+
+def assert_no_cookie(response):
+    assert "Set-Cookie" not in response.headers
+    assert not response.cookies
+
+
+def test_list_shows_open_petitions_only(make_petition, api_client):
+    make_petition(slug="open-one", title="Open one")
+    make_petition(slug="closed-one", title="Closed one", status=PetitionStatus.CLOSED)
+    make_petition(slug="draft-one", title="Draft", publish=False)
+
+    response = api_client.get("/api/v1/petitions/")
+
+    assert response.status_code == 200
+    assert [p["slug"] for p in response.json()] == ["open-one"]
+    entry = response.json()[0]
+    assert entry == {
+        "slug": "open-one",
+        "title": "Open one",
+        "language": "en",
+        "status": "open",
+        "signature_count": 0,
+        "goal": 1000,
+        "url": "http://testserver/open-one/",
+    }
+    assert_no_cookie(response)
+
+
+def test_detail_has_public_data_and_sanitised_body(make_petition, api_client):
+    petition = make_petition(
+        body=[
+            ("paragraph", '<p>Read <a href="https://example.org" onclick="x()">this</a></p>'),
+            ("heading", "Why <script>alert(1)</script>"),
+        ]
+    )
+    for n, country in enumerate(["FR", "FR", "SN"]):
+        sign_petition(petition, signer(n, country=country))
+
+    response = api_client.get(f"/api/v1/petitions/{petition.slug}/")
+
+    data = response.json()
+    assert response.status_code == 200
+    assert data["slug"] == petition.slug
+    assert data["target"] == "UN member states"
+    assert data["signature_count"] == 3
+    assert data["signatures_by_country"] == [{"country": "FR", "count": 2}, {"country": "SN", "count": 1}]
+    assert '<a href="https://example.org">this</a>' in data["body_html"]
+    assert "onclick" not in data["body_html"]
+    assert "<script" not in data["body_html"]
+    assert set(data) >= {"summary", "goal", "status", "closes_at", "url"}
+
+
+def test_detail_serves_the_translation_asked_for(petition, api_client):
+    french = petition.copy_for_translation(Locale.objects.create(language_code="fr"), copy_parents=True)
+    french.title = "Stop aux logiciels espions"
+    french.save_revision().publish()
+
+    assert api_client.get(f"/api/v1/petitions/{petition.slug}/?lang=fr").json()["title"] == french.title
+    assert api_client.get(f"/api/v1/petitions/{petition.slug}/?lang=de").json()["title"] == petition.title
+
+
+def test_unknown_petition_is_404_with_error_shape(db, api_client):
+    for url in ["/api/v1/petitions/nope/", COUNT_URL.format("nope")]:
+        response = api_client.get(url)
+        assert response.status_code == 404
+        assert response.json()["errors"]["non_field_errors"][0]["code"] == "petition_not_found"
+    response = post_json(api_client, SIGN_URL.format("nope"), signer())
+    assert response.status_code == 404
+
+
+def test_count_is_small_cacheable_and_revalidates(petition, api_client):
+    sign_petition(petition, signer())
+
+    response = api_client.get(COUNT_URL.format(petition.slug))
+
+    assert response.status_code == 200
+    data = response.json()
+    assert set(data) == {"slug", "signature_count", "goal", "updated_at"}
+    assert data["signature_count"] == 1
+    cache_control = response.headers["Cache-Control"]
+    for directive in ["public", "max-age=", "stale-while-revalidate=", "stale-if-error="]:
+        assert directive in cache_control
+    assert response.headers["ETag"]
+    assert response.headers["Last-Modified"]
+    assert_no_cookie(response)
+
+    again = api_client.get(COUNT_URL.format(petition.slug), HTTP_IF_NONE_MATCH=response.headers["ETag"])
+    assert again.status_code == 304
+    assert again.headers["ETag"] == response.headers["ETag"]
+    assert again.content == b""
+
+
+def test_count_etag_changes_when_the_count_does(petition, api_client):
+    first = api_client.get(COUNT_URL.format(petition.slug)).headers["ETag"]
+    post_json(api_client, SIGN_URL.format(petition.slug), signer())
+    second = api_client.get(COUNT_URL.format(petition.slug))
+    assert second.json()["signature_count"] == 1
+    assert second.headers["ETag"] != first
+    assert api_client.get(COUNT_URL.format(petition.slug), HTTP_IF_NONE_MATCH=first).status_code == 200
+
+
+def test_sign_returns_201_and_the_new_count(petition, partner, api_client):
+    response = post_json(api_client, SIGN_URL.format(petition.slug), signer(partner="drc", consent_updates=True))
+
+    assert response.status_code == 201
+    assert response.json() == {
+        "status": "signed",
+        "signature_count": 1,
+        "goal": 1000,
+        "thank_you_text": "Thank you for signing.",
+    }
+    assert Signature.objects.get().partner == partner
+    assert_no_cookie(response)
+
+
+def test_repeat_signer_gets_the_same_answer_and_is_counted_once(petition, api_client):
+    first = post_json(api_client, SIGN_URL.format(petition.slug), signer(7))
+    repeat = post_json(api_client, SIGN_URL.format(petition.slug), signer(7, email="  ADA7@Example.ORG "))
+
+    assert repeat.status_code == first.status_code == 201
+    assert repeat.json() == first.json()
+    assert Signature.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "code"),
+    [
+        ({}, "first_name", "required"),
+        (signer(email="nope"), "email", "invalid"),
+        (signer(country="XX"), "country", "invalid_choice"),
+        (signer(first_name="A" * 500), "first_name", "max_length"),
+        (signer(last_name="Null\x00Byte"), "last_name", "control_characters"),
+        (signer(consent_updates="perhaps"), "consent_updates", "invalid"),
+        (signer(partner="ghost"), "partner", "unknown_partner"),
+        ([signer()], "non_field_errors", "invalid"),
+        ("{not json", "non_field_errors", "parse_error"),
+        ("", "first_name", "required"),
+    ],
+)
+def test_bad_input_gets_400_with_a_code_per_field_and_saves_nothing(petition, api_client, data, field, code):
+    response = post_json(api_client, SIGN_URL.format(petition.slug), data)
+
+    assert response.status_code == 400, response.content
+    errors = response.json()["errors"]
+    assert errors[field][0]["code"] == code
+    assert errors[field][0]["message"]
+    assert Signature.objects.count() == 0
+    assert TallyCounter.objects.count() == 0
+    assert_no_cookie(response)
+
+
+def test_closed_petition_is_409(petition, api_client):
+    petition.status = PetitionStatus.CLOSED
+    petition.save_revision().publish()
+
+    response = post_json(api_client, SIGN_URL.format(petition.slug), signer())
+
+    assert response.status_code == 409
+    assert response.json()["errors"]["non_field_errors"][0]["code"] == "petition_not_open"
+    assert Signature.objects.count() == 0
+
+
+def test_form_encoded_body_is_415(petition, api_client):
+    response = api_client.post(SIGN_URL.format(petition.slug), signer(), format="multipart")
+    assert response.status_code == 415
+    assert response.json()["errors"]["non_field_errors"][0]["code"] == "unsupported_media_type"
+    assert Signature.objects.count() == 0
+
+
+@override_settings(WAGTAIL_PETITIONS_SIGNATURE_MAX_BODY_BYTES=512)
+def test_oversized_body_is_413(petition, api_client):
+    response = post_json(api_client, SIGN_URL.format(petition.slug), signer(first_name="A" * 600))
+    assert response.status_code == 413
+    assert response.json()["errors"]["non_field_errors"][0]["code"] == "payload_too_large"
+    assert Signature.objects.count() == 0
+
+
+def test_get_on_signatures_is_405_not_500(petition, api_client):
+    assert api_client.get(SIGN_URL.format(petition.slug)).status_code == 405
+
+
+def test_count_is_the_same_in_page_api_and_database(petition, client, api_client):
+    for n in range(4):
+        post_json(api_client, SIGN_URL.format(petition.slug), signer(n))
+    post_json(api_client, SIGN_URL.format(petition.slug), signer(1, email="ADA1@example.org"))
+
+    api_count = api_client.get(COUNT_URL.format(petition.slug)).json()["signature_count"]
+    page = client.get(petition.url)
+
+    assert api_count == Signature.objects.filter(petition_key=petition.translation_key).count() == 4
+    assert b"<strong data-count>4</strong>" in page.content
+    assert_no_cookie(page)
+
+
+def test_openapi_schema_is_served(db, api_client):
+    response = api_client.get("/api/v1/schema/")
+    assert response.status_code == 200
+    assert b"/api/v1/petitions/{slug}/signatures/" in response.content
