@@ -76,6 +76,8 @@ class CountryChoiceField(forms.ChoiceField):
 class SignatureForm(forms.Form):
     """The fields a signer fills in. Override ``PetitionPage.get_signature_form_class`` to ask for more."""
 
+    label_suffix = ""
+
     first_name = PlainTextField(
         label=_("First name"), max_length=conf.NAME_MAX_LENGTH, widget=forms.TextInput({"autocomplete": "given-name"})
     )

@@ -7,4 +7,9 @@ DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or "dev-only-secret-key-not-for-production"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-LOGGING["loggers"] = {"django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}}  # noqa: F405
+LOGGING["loggers"] = {  # noqa: F405
+    "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    # Wagtail and django-tasks log every page action and task at INFO; the demo loader would drown in them.
+    "wagtail": {"level": "WARNING"},
+    "django_tasks": {"level": "WARNING"},
+}
