@@ -64,12 +64,14 @@ class _RawValueWidget(forms.CheckboxInput):
 class CountryChoiceField(forms.ChoiceField):
     """An ISO 3166-1 alpha-2 code, in either letter case."""
 
+    default_error_messages = {"invalid_choice": _("Choose a country from the list (an ISO 3166 code such as FR).")}
+
     def __init__(self, **kwargs):
         super().__init__(choices=lambda: [("", "—")] + list(countries), **kwargs)
 
     def to_python(self, value):
         if value is not None and not isinstance(value, str):
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value).strip().upper()
 
 

@@ -6,8 +6,12 @@ import unicodedata
 _FORBIDDEN_EXTRA = {"\u2028", "\u2029"}
 
 
+# Cc: control characters; Cs: lone surrogates, which JSON can carry but no database or UTF-8 file can store.
+_FORBIDDEN_CATEGORIES = {"Cc", "Cs"}
+
+
 def has_control_characters(value: str) -> bool:
-    return any(unicodedata.category(ch) == "Cc" or ch in _FORBIDDEN_EXTRA for ch in value)
+    return any(unicodedata.category(ch) in _FORBIDDEN_CATEGORIES or ch in _FORBIDDEN_EXTRA for ch in value)
 
 
 def normalize_email(email: str) -> str:

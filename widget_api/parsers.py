@@ -1,7 +1,7 @@
 import io
 
 from rest_framework import status
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, ParseError
 from rest_framework.parsers import JSONParser
 
 from wagtail_petitions.conf import conf
@@ -25,4 +25,22 @@ class LimitedJSONParser(JSONParser):
         body = stream.read(limit + 1) if stream is not None else b""
         if len(body) > limit:
             raise PayloadTooLarge()
-        return super().parse(io.BytesIO(body), media_type, parser_context)
+        data = super().parse(io.BytesIO(body), media_type, parser_context)
+        if _has_lone_surrogate(data):
+            raise ParseError("JSON parse error - the body contains an unpaired UTF-16 surrogate.")
+        return data
+
+
+def _has_lone_surrogate(value) -> bool:
+    # JSON may escape characters that UTF-8 cannot encode; they would fail later, in the database or the response.
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(v) for v in value)
+    return False

@@ -81,6 +81,7 @@ def test_petition_with_a_future_closing_date_is_open(petition):
         (signer(first_name="Ada\x00"), "first_name", "control_characters"),
         (signer(last_name="Love\nlace"), "last_name", "control_characters"),
         (signer(first_name="A\u2028da"), "first_name", "control_characters"),
+        (signer(first_name="Ada\ud800"), "first_name", "control_characters"),
         (signer(first_name=["Ada"]), "first_name", "invalid"),
         (signer(email="not-an-email"), "email", "invalid"),
         (signer(email=None), "email", "required"),
