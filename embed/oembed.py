@@ -11,14 +11,15 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.utils.html import format_html
 from django.views.decorators.http import require_safe
 from wagtail.models import Site
 
 from wagtail_petitions.lookup import find_petition
 
-DEFAULT_WIDTH = 560
-DEFAULT_HEIGHT = 720
+from .snippets import IFRAME_HEIGHT, IFRAME_WIDTH, iframe_snippet, widget_src
+
+DEFAULT_WIDTH = IFRAME_WIDTH
+DEFAULT_HEIGHT = IFRAME_HEIGHT
 MIN_SIZE = 200
 CACHE_SECONDS = 3600
 
@@ -73,16 +74,8 @@ def oembed(request):
         return _error(404, "No petition page has this address.")
     width = _size(request.GET.get("maxwidth"), DEFAULT_WIDTH)
     height = _size(request.GET.get("maxheight"), DEFAULT_HEIGHT)
-    src = request.build_absolute_uri(reverse("embed:widget", args=[petition.slug]))
-    src += "?" + urlencode({"lang": petition.language_code})
-    html = format_html(
-        '<iframe src="{}" title="{}" width="{}" height="{}" loading="lazy" referrerpolicy="no-referrer" '
-        'allow="web-share" style="border:0;max-width:100%"></iframe>',
-        src,
-        petition.title,
-        width,
-        height,
-    )
+    src = widget_src(request.build_absolute_uri("/"), petition.slug, petition.language_code)
+    html = iframe_snippet(src, petition.title, width, height)
     response = JsonResponse(
         {
             "version": "1.0",
@@ -90,7 +83,7 @@ def oembed(request):
             "title": petition.title,
             "provider_name": settings.WAGTAIL_SITE_NAME,
             "provider_url": request.build_absolute_uri("/"),
-            "html": str(html),
+            "html": html,
             "width": width,
             "height": height,
             "cache_age": CACHE_SECONDS,

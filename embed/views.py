@@ -19,13 +19,12 @@ from wagtail_petitions.lookup import find_petition
 from wagtail_petitions.models import Partner, normalize_origin
 
 from .assets import inline, load, loader_release
+from .conf import conf
 from .theme import Theme
 
 LOADER_MAX_AGE = 300
 LOADER_STALE_WHILE_REVALIDATE = 86400
 PINNED_MAX_AGE = 365 * 86400
-WIDGET_MAX_AGE = 30
-COUNT_REFRESH_SECONDS = 30
 
 
 def _loader_response(text, **cache):
@@ -138,7 +137,7 @@ def widget(request, slug):
             "goal": goal,
             "signUrl": reverse("widget_api:signature-create", args=[petition.slug]) + f"?lang={language}",
             "countUrl": reverse("widget_api:petition-count", args=[petition.slug]),
-            "refreshSeconds": COUNT_REFRESH_SECONDS,
+            "refreshSeconds": conf.COUNT_REFRESH_SECONDS,
             "share": {"title": petition.title, "text": share_text, "url": petition_url},
             "strings": {
                 "sending": _("Sending your signature…"),
@@ -173,7 +172,7 @@ def widget(request, slug):
                 "content_bidi": bool(content_language) and translation.get_language_info(content_language)["bidi"],
             },
         )
-    patch_cache_control(response, public=True, max_age=WIDGET_MAX_AGE)
+    patch_cache_control(response, public=True, max_age=conf.WIDGET_MAX_AGE)
     patch_vary_headers(response, ["Accept-Language"])
     response["Content-Language"] = language
     return _secure(response, scripts=[script], styles=[style] + ([theme_style] if theme_style else []))

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from embed.snippets import snippets
 from wagtail_petitions.models import Partner, Signature
+from wagtail_petitions.signing import sign_petition
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -88,10 +90,16 @@ def host_page(kind, site_url, petition, partner):
         body = (
             "<h1>Two petitions side by side</h1>"
             f'<div data-petition-widget data-petition="{petition}" data-partner="{partner}" data-lang="en"></div>'
-            f'<div data-petition-widget data-petition="{petition}" data-lang="fr" data-theme="dark" '
-            'data-accent="#0b57d0" data-layout="compact"></div>' + loader_tag(site_url, "", "")
+            # No data-lang here: the host element's own language applies.
+            f'<section lang="fr"><div data-petition-widget data-petition="{petition}" data-theme="dark" '
+            'data-accent="#0b57d0" data-layout="compact"></div></section>' + loader_tag(site_url, "", "")
         )
         return page.format(head="", body=body), {}, 2, 1
+    if kind == "iframe_snippet":
+        # Hosts that allow no script at all: the plain iframe code.
+        code = snippets(site_url, petition, "Petition", "en", partner)["iframe"]
+        csp = f"default-src 'none'; frame-src {site_url}; style-src 'unsafe-inline'"
+        return page.format(head="", body=f"<h1>No scripts here</h1>{code}"), {"Content-Security-Policy": csp}, 1, 0
     raise AssertionError(kind)
 
 
@@ -104,7 +112,7 @@ def context(chromium):
 
 
 def widget_frames(page, expected):
-    page.wait_for_function(f"document.querySelectorAll('iframe').length >= {expected}")
+    page.wait_for_function("n => document.querySelectorAll('iframe').length >= n", arg=expected)
     frames = []
     for handle in page.query_selector_all("iframe")[:expected]:
         frame = handle.content_frame()
@@ -145,7 +153,7 @@ def count_shown(frame):
     return int(frame.get_attribute("#widget", "data-count"))
 
 
-@pytest.mark.parametrize("kind", ["plain", "strict_csp", "hostile_css", "wordpress", "two_widgets"])
+@pytest.mark.parametrize("kind", ["plain", "strict_csp", "hostile_css", "wordpress", "two_widgets", "iframe_snippet"])
 def test_signing_on_host_page(kind, make_petition, context, host_pages, site_url):
     petition = make_petition()
     partner = Partner.objects.create(name="Digital Rights Collective", slug="drc", allowed_origins=host_pages.origin)
@@ -158,8 +166,10 @@ def test_signing_on_host_page(kind, make_petition, context, host_pages, site_url
     page.goto(url)
     frames = widget_frames(page, n_widgets)
     handle, frame = frames[target]
-    if kind != "wordpress":
-        page.wait_for_function(f"window.__events.filter(e => e.type === 'petition:ready').length === {n_widgets}")
+    if kind not in ("wordpress", "iframe_snippet"):
+        page.wait_for_function(
+            "n => window.__events.filter(e => e.type === 'petition:ready').length === n", arg=n_widgets
+        )
         # The host page made exactly two requests to us per rendered widget: the loader (cached after the
         # first) and the iframe document; nothing else before the widget was ready.
         ours = [r for r in requests if r.startswith(site_url)]
@@ -190,6 +200,8 @@ def test_signing_on_host_page(kind, make_petition, context, host_pages, site_url
         inner = frame.evaluate("Math.ceil(document.getElementById('widget').getBoundingClientRect().height)")
         assert heights and heights[-1] == inner, (heights, inner)
         assert int(handle.get_attribute("height")) == min(1000, inner)
+    elif kind == "iframe_snippet":
+        assert box["height"] == 720  # fixed size: no script on the host to resize it
     else:
         signed = [e for e in page.evaluate("window.__events") if e["type"] == "petition:signed"]
         expected_partner = partner.slug if target == 0 else ""
@@ -293,3 +305,40 @@ def test_widget_has_no_wcag_22_aa_violation(lang, theme, direction, make_petitio
         assert axe_violations(frame) == []
     finally:
         context.close()
+
+
+def test_count_refreshes_while_visible_and_pauses_when_hidden(make_petition, context, host_pages, site_url, settings):
+    settings.WAGTAIL_PETITIONS_EMBED_COUNT_REFRESH_SECONDS = 1
+    settings.WAGTAIL_PETITIONS_COUNT_MAX_AGE = 0
+    petition = make_petition()
+    url = host_pages.add("/", host_page("plain", site_url, petition.slug, "")[0])
+    count_requests = []
+    context.on("request", lambda r: "/count/" in r.url and count_requests.append(r.url))
+    page = context.new_page()
+    page.goto(url)
+    _, frame = widget_frames(page, 1)[0]
+    assert count_shown(frame) == 0
+
+    sign_petition(petition, {"first_name": "A", "last_name": "B", "email": "a@example.org", "country": "FR"})
+    frame.wait_for_function("() => document.getElementById('widget').dataset.count === '1'", timeout=15000)
+
+    # Hidden (another tab, minimised window): no more count requests, even as signatures arrive.
+    frame.evaluate(
+        """() => {
+        Object.defineProperty(document, "visibilityState", {configurable: true, get: () => "hidden"});
+        document.dispatchEvent(new Event("visibilitychange"));
+    }"""
+    )
+    asked = len(count_requests)
+    sign_petition(petition, {"first_name": "C", "last_name": "D", "email": "c@example.org", "country": "FR"})
+    page.wait_for_timeout(2500)
+    assert len(count_requests) == asked
+    assert count_shown(frame) == 1
+
+    frame.evaluate(
+        """() => {
+        Object.defineProperty(document, "visibilityState", {configurable: true, get: () => "visible"});
+        document.dispatchEvent(new Event("visibilitychange"));
+    }"""
+    )
+    frame.wait_for_function("() => document.getElementById('widget').dataset.count === '2'", timeout=15000)
