@@ -294,3 +294,20 @@ def test_displayed_goal(goal, count, shown):
     from wagtail_petitions.goals import displayed_goal
 
     assert displayed_goal(goal, count) == shown
+
+
+def test_widget_asks_for_the_fields_the_petition_asks_for(client, petition, monkeypatch):
+    from django import forms
+
+    from wagtail_petitions.forms import SignatureForm
+    from wagtail_petitions.models import PetitionPage
+
+    class WithMoreFields(SignatureForm):
+        phone = forms.CharField(label="Phone", required=False, widget=forms.TextInput({"autocomplete": "tel"}))
+        adult = forms.BooleanField(label="I am over 16")
+
+    monkeypatch.setattr(PetitionPage, "signature_form_class", WithMoreFields)
+    html = client.get(widget_url(petition, lang="en")).content.decode()
+    assert '<label for="id_phone">Phone <span class="opt">(optional)</span></label>' in html
+    assert '<label for="id_adult">I am over 16</label>' in html
+    assert 'id="adult-error"' in html
