@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -168,8 +169,14 @@ def widget(request, slug):
                 "share_links": links,
                 "language": language,
                 "language_bidi": translation.get_language_bidi(),
-                "content_language": content_language,
-                "content_bidi": bool(content_language) and translation.get_language_info(content_language)["bidi"],
+                # The petition's own text, when it is not in the widget's language, says which language it is in.
+                "content_attrs": format_html(
+                    ' lang="{}" dir="{}"',
+                    content_language,
+                    "rtl" if translation.get_language_info(content_language)["bidi"] else "ltr",
+                )
+                if content_language
+                else "",
             },
         )
     patch_cache_control(response, public=True, max_age=conf.WIDGET_MAX_AGE)

@@ -3,6 +3,8 @@
 # The catalogue holds the widget's strings and the signer-facing strings of wagtail_petitions/forms.py (labels and
 # validation messages the API returns), so a signer reads the widget and its errors in one language.
 # Needs GNU gettext (apt-get install -y gettext). Run from anywhere: sh embed/locale/update.sh
+# Changed source strings come back marked "#, fuzzy" (not compiled): translate them, drop the flag, run it again;
+# tests/embed/test_i18n_and_cors.py fails while a catalogue has fuzzy or empty entries or a stale .mo.
 set -eu
 cd "$(dirname "$0")/.."
 ADMIN="${DJANGO_ADMIN:-../.venv/bin/django-admin}"

@@ -89,7 +89,9 @@ def _po_entries(path: Path) -> dict[str, str]:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_catalogue_is_complete_and_compiled(lang):
-    po = _po_entries(LOCALE_DIR / lang / "LC_MESSAGES" / "django.po")
+    po_path = LOCALE_DIR / lang / "LC_MESSAGES" / "django.po"
+    assert "#, fuzzy" not in po_path.read_text(encoding="utf-8"), "review the fuzzy translations (not compiled)"
+    po = _po_entries(po_path)
     english = _po_entries(LOCALE_DIR / "fr" / "LC_MESSAGES" / "django.po").keys()
     assert po.keys() == english, "every language has the same strings"
     assert all(po.values()), [k for k, v in po.items() if not v]

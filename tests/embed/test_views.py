@@ -171,7 +171,7 @@ def test_widget_speaks_the_requested_language(client, petition, partner, languag
     assert response["Content-Language"] == language
     if language != "en":
         # The petition exists in English only: its own text says so, for screen readers.
-        assert '<h1 lang="en"' in html
+        assert '<h1 lang="en" dir="ltr">' in html
 
 
 def test_language_falls_back_to_the_browser_then_to_the_petition(client, make_petition):
