@@ -112,6 +112,7 @@ def test_widget_csp_allows_exactly_its_own_inline_code(client, petition, partner
     assert csp["default-src"] == ["'none'"]
     assert csp["connect-src"] == ["'self'"]
     assert csp["base-uri"] == ["'none'"]
+    assert csp["require-trusted-types-for"] == ["'script'"] and csp["trusted-types"] == ["'none'"]
     scripts = [s for s in inline_blocks(html, "script")]
     styles = inline_blocks(html, "style")
     assert sorted(csp["script-src"]) == sorted(sha256_source(s) for s in scripts)
