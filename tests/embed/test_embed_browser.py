@@ -95,6 +95,10 @@ def host_page(kind, site_url, petition, partner):
             'data-accent="#0b57d0" data-layout="compact"></div></section>' + loader_tag(site_url, "", "")
         )
         return page.format(head="", body=body), {}, 2, 1
+    if kind == "pinned_sri":
+        # A partner who pins the reviewed loader with Subresource Integrity (the browser checks the hash).
+        code = str(snippets(site_url, petition, "Petition", "en", partner)["pinned"])
+        return page.format(head="", body=f"<h1>Pinned</h1>{code}"), {}, 1, 0
     if kind == "iframe_snippet":
         # Hosts that allow no script at all: the plain iframe code.
         code = snippets(site_url, petition, "Petition", "en", partner)["iframe"]
@@ -153,7 +157,9 @@ def count_shown(frame):
     return int(frame.get_attribute("#widget", "data-count"))
 
 
-@pytest.mark.parametrize("kind", ["plain", "strict_csp", "hostile_css", "wordpress", "two_widgets", "iframe_snippet"])
+@pytest.mark.parametrize(
+    "kind", ["plain", "strict_csp", "hostile_css", "wordpress", "two_widgets", "iframe_snippet", "pinned_sri"]
+)
 def test_signing_on_host_page(kind, make_petition, context, host_pages, site_url):
     petition = make_petition()
     partner = Partner.objects.create(name="Digital Rights Collective", slug="drc", allowed_origins=host_pages.origin)
@@ -173,7 +179,7 @@ def test_signing_on_host_page(kind, make_petition, context, host_pages, site_url
         # The host page made exactly two requests to us per rendered widget: the loader (cached after the
         # first) and the iframe document; nothing else before the widget was ready.
         ours = [r for r in requests if r.startswith(site_url)]
-        assert ours[0].startswith(f"{site_url}/embed/v1/embed.js")
+        assert ours[0].startswith(f"{site_url}/embed/v1/embed.")
         assert len([r for r in ours if "/embed/v1/petitions/" in r]) == n_widgets
         assert len(ours) == 1 + n_widgets, ours
     before = count_shown(frame)
