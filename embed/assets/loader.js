@@ -30,7 +30,8 @@
     frame.referrerPolicy = "no-referrer";
     frame.allow = "web-share";
     // Reserve about the rendered height so the page does not jump, then follow the widget's own size.
-    css(frame, { display: "block", width: "100%", "max-width": "40rem", height: compact ? "30rem" : "38rem",
+    var h = /^\d{3,4}$/.test(d.height || "") ? d.height + "px" : compact ? "36rem" : "46rem";
+    css(frame, { display: "block", width: "100%", "max-width": "40rem", height: h,
       "min-height": "0", "max-height": "none", border: "0", margin: "0", padding: "0", "color-scheme": "normal",
       visibility: "visible", opacity: "1", transform: "none", filter: "none", "clip-path": "none", position: "static" });
     reg.frames.push({ frame: frame, host: host, origin: ORIGIN, petition: d.petition, partner: q.get("partner") || "" });

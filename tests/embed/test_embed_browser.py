@@ -74,7 +74,9 @@ def host_page(kind, site_url, petition, partner):
                    border: 12px dashed red !important; opacity: .05 !important; transform: scale(.2) !important; }
           div, p, h1 { display: block; }
         </style>"""
-        body = "<h1>Hostile</h1>" + loader_tag(site_url, petition, partner)
+        # Hostile attribute values too: the loader drops them, and the widget page would too.
+        extra = 'data-accent="red;}body{display:none}" data-theme="x<b>" data-layout="y" data-height="99999"'
+        body = "<h1>Hostile</h1>" + loader_tag(site_url, petition, partner, extra=extra)
         return page.format(head=css, body=body), {}, 1, 0
     if kind == "wordpress":
         src = f"{site_url}/embed/v1/petitions/{petition}/?lang=en#?secret={WP_SECRET}"
@@ -218,6 +220,8 @@ def test_signing_on_host_page(kind, make_petition, context, host_pages, site_url
         inner = frame.evaluate("Math.ceil(document.getElementById('widget').getBoundingClientRect().height)")
         assert abs(box["height"] - inner) <= 2, (box, inner)
     if kind == "hostile_css":
+        src = handle.get_attribute("src")
+        assert "accent" not in src and "theme" not in src and "layout" not in src, src
         assert frame.evaluate("getComputedStyle(document.querySelector('button')).fontSize") == "16px"
     if kind == "two_widgets":
         assert frames[1][1].get_attribute("html", "lang") == "fr"
