@@ -1,9 +1,9 @@
 """The loader script, its pinned copies, and the widget page that partners' iframes show."""
 
-import re
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 from wagtail_petitions.goals import displayed_goal
 from wagtail_petitions.lookup import find_petition
 from wagtail_petitions.models import Partner, normalize_origin
+from widget_api.i18n import supported_language
 
 from .assets import inline, load, loader_release
 from .conf import conf
@@ -66,30 +67,21 @@ def loader_manifest(request):
     return response
 
 
-def supported_ui_language(value):
-    if not value or len(value) > 16 or not re.fullmatch(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*", value):
-        return None
-    try:
-        return translation.get_supported_language_variant(value.replace("_", "-").lower())
-    except LookupError:
-        return None
-
-
 def choose_language(request, petition_language):
     """``?lang=`` (the embed's ``data-lang`` or the host element's ``lang``), else the browser's languages,
     else the petition's own language, else the site's."""
     candidates = [request.GET.get("lang", "")]
     candidates += [code for code, _q in parse_accept_lang_header(request.headers.get("accept-language", ""))]
     for candidate in candidates:
-        if language := supported_ui_language(candidate):
+        if language := supported_language(candidate):
             return language
-    return supported_ui_language(petition_language) or settings.LANGUAGE_CODE
+    return supported_language(petition_language) or settings.LANGUAGE_CODE
 
 
 def _parent_origin(value: str) -> str:
     try:
         return normalize_origin(value) if value else ""
-    except Exception:
+    except ValidationError:
         return ""
 
 
@@ -97,7 +89,10 @@ def share_links(petition_url, title):
     """Plain links, no third-party script or image: nothing reaches those sites unless the signer clicks."""
     text = _("I signed “%(title)s”. Will you sign too?") % {"title": title}
     message = f"{text} {petition_url}"
-    q = lambda value: quote(value, safe="")  # noqa: E731
+
+    def q(value):
+        return quote(value, safe="")
+
     return [
         ("email", _("Email"), f"mailto:?subject={q(title)}&body={q(message)}"),
         ("whatsapp", "WhatsApp", f"https://wa.me/?text={q(message)}"),

@@ -5,17 +5,22 @@ A middleware rather than a view mixin keeps the API views untouched; it runs aft
 only overrides its choice when ``lang`` names a configured language.
 """
 
+import re
+
 from django.utils import translation
 
 from .cors import API_PATH_PREFIX
 
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*")
+
 
 def supported_language(value: str | None) -> str | None:
     """The configured language closest to ``value`` (``fr-CA`` → ``fr``), or ``None``."""
-    if not value or len(value) > 16:
+    value = (value or "").strip()
+    if len(value) > 16 or not LANGUAGE_TAG.fullmatch(value):
         return None
     try:
-        return translation.get_supported_language_variant(value.strip().lower())
+        return translation.get_supported_language_variant(value.replace("_", "-").lower())
     except LookupError:
         return None
 
