@@ -5,11 +5,14 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from embed.oembed import oembed
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/", include("widget_api.urls")),
     path("embed/", include("embed.urls")),
+    path("oembed", oembed, name="oembed"),
     path("petitions/", include("wagtail_petitions.urls")),
 ]
 

@@ -5,12 +5,20 @@ request and on every path, so the handler checks the path first and reads the or
 changes to partners invalidate.
 """
 
+import re
+
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 
 ORIGINS_CACHE_KEY = "widget_api:partner_origins"
 ORIGINS_CACHE_SECONDS = 60
 API_PATH_PREFIX = "/api/"
+# The widget's own requests from a sandboxed iframe (WordPress embeds its oEmbed iframes with
+# sandbox="allow-scripts") come from an opaque origin: the browser sends ``Origin: null``. Only the count and
+# signing endpoints accept it. That opens nothing: they use no cookie, session or credential (CORS never allows
+# credentials here), and anyone can already call them without a browser; what CORS guards, ambient authority,
+# does not exist on them. Partner origins stay the rule for every other origin and path.
+SANDBOXED_ORIGIN_PATH = re.compile(r"^/api/v1/petitions/[-\w]+/(count|signatures)/$")
 
 
 def partner_origins() -> frozenset[str]:
@@ -29,7 +37,9 @@ def allow_partner_origins(sender, request, **kwargs) -> bool:
     if not request.path_info.startswith(API_PATH_PREFIX):
         return False
     origin = (request.headers.get("origin") or "").lower()
-    return bool(origin) and origin != "null" and origin in partner_origins()
+    if origin == "null":
+        return bool(SANDBOXED_ORIGIN_PATH.match(request.path_info))
+    return bool(origin) and origin in partner_origins()
 
 
 def forget_partner_origins(**kwargs):

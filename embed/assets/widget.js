@@ -1,129 +1,168 @@
-/* The widget page inside the partner's iframe. Same origin as the API, so signing needs no CORS and no cookie. */
+/* The widget page inside the partner's iframe. It signs with fetch + JSON (also inside WordPress's sandboxed
+   iframe, where forms cannot submit), sends no cookie, and tells its parent only its height and that it is ready
+   or signed: never what the signer typed. */
 (function () {
   "use strict";
-  var config = JSON.parse(document.getElementById("widget-config").textContent);
-  var root = document.getElementById("widget");
-  var form = document.getElementById("sign-form");
-  var statusRegion = document.getElementById("status");
-  var countEl = document.getElementById("count");
-  var goalEl = document.getElementById("goal");
-  var bar = document.getElementById("bar");
+  function $(id) { return document.getElementById(id); }
+  var config = JSON.parse($("widget-config").textContent);
+  var S = config.strings;
+  var root = $("widget"), form = $("sign-form"), button = $("submit"), thanks = $("thanks"), statusEl = $("status");
   var numberFormat = new Intl.NumberFormat(config.lang);
-  var idempotencyKey = null;
+  var count = config.count;
+  var pending = null; // {key, body}: the submission not answered yet; a retry of the same body reuses its key
+  var busy = false;
+  // WordPress's oEmbed iframes carry "#?secret=..." and resize on {secret, message: "height", value}.
+  var wpSecret = (/^#\?secret=([A-Za-z0-9]{1,64})$/.exec(location.hash) || [])[1];
+  var ancestors = location.ancestorOrigins;
+  var wpTarget = ancestors && ancestors.length && ancestors[0] !== "null" ? ancestors[0] : "*";
 
-  function post(message) {
-    if (!config.parent) return;
-    message.wid = config.wid;
-    message.petition = config.petition;
-    message.partner = config.partner;
-    window.parent.postMessage(message, config.parent);
+  function fmt(n) { return numberFormat.format(n); }
+  function displayedGoal(c, g) { // same rule as wagtail_petitions/goals.py: next 1-2-5 milestone once reached
+    g = Math.max(g || 0, 1);
+    if (c < g) return g;
+    for (var p = 1; ; p *= 10) for (var i = 0; i < 3; i++) if ([1, 2, 5][i] * p > c) return [1, 2, 5][i] * p;
   }
-  function resize() { post({ type: "petition:resize", height: root.getBoundingClientRect().height + 2 }); }
-  function showCount(count, goal) {
-    countEl.textContent = numberFormat.format(count);
-    goalEl.textContent = numberFormat.format(goal);
-    bar.style.width = Math.min(100, goal ? (100 * count) / goal : 0) + "%";
-    root.setAttribute("data-count", String(count));
+  function showCount(c, g) {
+    var goal = displayedGoal(c, g);
+    count = c;
+    $("count").textContent = fmt(c);
+    $("goal").textContent = fmt(goal);
+    $("bar").style.width = Math.min(100, (100 * c) / goal) + "%";
+    root.setAttribute("data-count", String(c));
   }
-  function say(text) { statusRegion.textContent = text; }
+  function height() { return Math.ceil(root.getBoundingClientRect().height); }
+  function post(type) {
+    if (config.parent && window.parent !== window) {
+      window.parent.postMessage({ type: type, height: height(), title: document.title }, config.parent);
+    }
+  }
+  var lastHeight = 0;
+  function resize() {
+    var h = height();
+    if (h === lastHeight) return;
+    lastHeight = h;
+    post("petition:resize");
+    if (wpSecret) window.parent.postMessage({ secret: wpSecret, message: "height", value: h }, wpTarget);
+  }
+  function say(text) { statusEl.textContent = text; }
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     var b = crypto.getRandomValues(new Uint8Array(16)), h = "";
     b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
-    for (var i = 0; i < 16; i++) h += (b[i] + 256).toString(16).slice(1) + ([3, 5, 7, 9].indexOf(i) >= 0 ? "-" : "");
+    for (var i = 0; i < 16; i++) h += (b[i] + 256).toString(16).slice(1) + (i === 3 || i === 5 || i === 7 || i === 9 ? "-" : "");
     return h;
   }
   function clearErrors() {
-    var old = form.querySelectorAll("[data-error-for]");
-    for (var i = 0; i < old.length; i++) {
-      var input = form.elements[old[i].getAttribute("data-error-for")];
+    var slots = form.querySelectorAll("[data-error-for]");
+    for (var i = 0; i < slots.length; i++) {
+      var input = form.elements[slots[i].getAttribute("data-error-for")];
       if (input) { input.removeAttribute("aria-invalid"); input.removeAttribute("aria-describedby"); }
-      old[i].textContent = "";
+      slots[i].textContent = "";
     }
   }
   function showErrors(errors) {
     var first = null, general = [];
     Object.keys(errors).forEach(function (name) {
-      var messages = errors[name].map(function (e) { return e.message; }).join(" ");
-      var input = form.elements[name], slot = form.querySelector('[data-error-for="' + name + '"]');
-      if (input && slot && input.type !== "hidden") {
-        slot.textContent = messages;
+      var text = errors[name].map(function (e) { return e.message; }).join(" ");
+      var input = form.elements[name], slot = $(name + "-error");
+      if (input && slot) {
+        slot.textContent = text;
         input.setAttribute("aria-invalid", "true");
         input.setAttribute("aria-describedby", slot.id);
         first = first || input;
-      } else general.push(messages);
+      } else general.push(text);
     });
-    say(general.join(" ") || config.strings.fix);
+    say(general.join(" ") || S.fix);
     if (first) first.focus();
   }
   function payload() {
     var data = {}, els = form.elements;
     for (var i = 0; i < els.length; i++) {
-      var el = els[i];
-      if (!el.name) continue;
-      data[el.name] = el.type === "checkbox" ? el.checked : el.value;
+      if (els[i].name) data[els[i].name] = els[i].type === "checkbox" ? els[i].checked : els[i].value;
     }
     if (config.partner) data.partner = config.partner;
-    return data;
+    return JSON.stringify(data);
   }
   function done(body) {
     showCount(body.signature_count, body.goal);
+    $("new-count").textContent = fmt(body.signature_count);
     form.hidden = true;
-    var thanks = document.getElementById("thanks");
     thanks.hidden = false;
-    say("");
-    var heading = thanks.querySelector("h2");
-    heading.focus();
-    post({ type: "petition:signed" });
-    resize();
+    say(S.signed);
+    thanks.querySelector("h2").focus();
+    post("petition:signed");
   }
-
-  if (form) form.addEventListener("submit", function (event) {
+  function answer(status, body) {
+    var errors = body.errors || {}, code = ((errors.non_field_errors || [])[0] || {}).code;
+    if (status === 200 || status === 201) { pending = null; return done(body); }
+    if (status === 400) { pending = null; return showErrors(errors); }
+    if (status === 409 && code === "petition_not_open") return say(S.closed);
+    if (status === 409) return say(S.inflight); // the first try with this key is still being processed
+    if (status === 429) return say(S.busy);
+    if (status >= 500) return say(S.server);
+    pending = null;
+    say(S.failed);
+  }
+  function submit(event) {
     event.preventDefault();
+    if (busy) return;
+    var body = payload();
+    if (!pending || pending.body !== body) pending = { key: uuid(), body: body };
+    busy = true;
+    button.setAttribute("aria-disabled", "true");
     clearErrors();
-    var button = form.querySelector("button[type=submit]");
-    button.disabled = true;
-    say(config.strings.sending);
-    idempotencyKey = idempotencyKey || uuid();
-    var controller = window.AbortController ? new AbortController() : null;
-    var timer = controller && setTimeout(function () { controller.abort(); }, 15000);
+    say(S.sending);
+    var controller = new AbortController();
+    var timer = setTimeout(function () { controller.abort(); }, 15000);
     fetch(config.signUrl, {
       method: "POST",
-      headers: { "Content-Type": "application/json", "Idempotency-Key": idempotencyKey },
-      body: JSON.stringify(payload()),
+      headers: { "Content-Type": "application/json", "Idempotency-Key": pending.key },
+      body: body,
       credentials: "omit",
-      signal: controller ? controller.signal : undefined
+      cache: "no-store",
+      signal: controller.signal
     }).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (body) {
-        if (response.status === 201 || response.status === 200) { idempotencyKey = null; return done(body); }
-        if (response.status === 400) { idempotencyKey = null; return showErrors(body.errors || {}); }
-        if (response.status === 409 && body.errors && body.errors.non_field_errors &&
-            body.errors.non_field_errors[0].code === "petition_not_open") { return say(config.strings.closed); }
-        if (response.status === 429) return say(config.strings.busy);
-        say(config.strings.failed);
-      });
+      return response.json().catch(function () { return {}; }).then(function (data) { answer(response.status, data); });
     }, function () {
-      // Network failure or timeout: keep what was typed and the key, so a retry is counted once.
-      say(config.strings.failed);
+      say(S.failed); // network failure or timeout: what was typed and the key stay for the retry
     }).then(function () {
-      if (timer) clearTimeout(timer);
-      button.disabled = false;
-      resize();
+      clearTimeout(timer);
+      busy = false;
+      button.removeAttribute("aria-disabled");
     });
-  });
-
-  function refreshCount() {
-    if (document.visibilityState !== "visible") return;
-    fetch(config.countUrl, { credentials: "omit" }).then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (body) {
-        if (body && body.signature_count >= Number(root.getAttribute("data-count") || 0)) showCount(body.signature_count, body.goal);
-      }, function () {});
   }
-  setInterval(refreshCount, config.refreshSeconds * 1000);
-  document.addEventListener("visibilitychange", refreshCount);
+  if (form) {
+    // A click on the submit button also covers Enter in a field (implicit submission); in a sandbox without
+    // allow-forms the submit event never fires, the click does.
+    button.addEventListener("click", submit);
+    form.addEventListener("submit", submit);
+  }
+  var share = $("native-share");
+  if (share && navigator.share) {
+    share.hidden = false;
+    share.addEventListener("click", function () { navigator.share(config.share).catch(function () {}); });
+  }
 
-  showCount(config.count, config.goal);
+  // Live count: a small cacheable request, only while the page is visible and the widget is on screen.
+  var inView = true, refreshTimer = null;
+  function refresh() {
+    fetch(config.countUrl, { credentials: "omit" }).then(function (r) { return r.ok ? r.json() : null; }).then(function (b) {
+      if (b && b.signature_count >= count) showCount(b.signature_count, b.goal);
+    }, function () {});
+  }
+  function schedule() {
+    clearInterval(refreshTimer);
+    refreshTimer = null;
+    if (document.visibilityState === "visible" && inView) refreshTimer = setInterval(refresh, config.refreshSeconds * 1000);
+  }
+  document.addEventListener("visibilitychange", schedule);
+  if (window.IntersectionObserver) {
+    new IntersectionObserver(function (entries) { inView = entries[entries.length - 1].isIntersecting; schedule(); }).observe(root);
+  }
+  schedule();
+
+  showCount(count, config.goal);
   if (window.ResizeObserver) new ResizeObserver(resize).observe(root);
   resize();
-  post({ type: "petition:ready" });
+  post("petition:ready");
 })();

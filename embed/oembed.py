@@ -1,0 +1,103 @@
+"""oEmbed provider: ``GET /oembed?url=<petition page URL>&maxwidth=&maxheight=&format=json``.
+
+Answers ``type: "rich"`` with the widget's iframe, so pasting a petition's URL into WordPress (or anything else
+that speaks oEmbed) shows the signing widget. WordPress puts unknown providers' iframes in
+``sandbox="allow-scripts"`` and appends ``#?secret=…``: the widget signs with fetch and answers its height message.
+"""
+
+from urllib.parse import urlencode, urlsplit
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
+from wagtail.models import Site
+
+from wagtail_petitions.lookup import find_petition
+
+from .snippets import IFRAME_HEIGHT, IFRAME_WIDTH, iframe_snippet, widget_src
+
+DEFAULT_WIDTH = IFRAME_WIDTH
+DEFAULT_HEIGHT = IFRAME_HEIGHT
+MIN_SIZE = 200
+CACHE_SECONDS = 3600
+
+
+def _error(status, message):
+    response = JsonResponse({"error": message}, status=status)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _size(value, default):
+    try:
+        wanted = int(value)
+    except (TypeError, ValueError):
+        return default
+    return max(MIN_SIZE, min(default, wanted)) if wanted > 0 else default
+
+
+def _known_hosts(request):
+    hosts = {request.get_host().lower()}
+    for site in Site.objects.all():
+        hosts.add(site.hostname.lower())
+        hosts.add(f"{site.hostname}:{site.port}".lower())
+    return hosts
+
+
+def petition_for_url(request, url):
+    """The live petition page that ``url`` points at (ours, exact path), or ``None``."""
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.netloc.lower() not in _known_hosts(request):
+        return None
+    segments = [s for s in parts.path.split("/") if s]
+    if not segments:
+        return None
+    languages = {code for code, _name in settings.LANGUAGES}
+    language = segments[0] if len(segments) > 1 and segments[0] in languages else None
+    petition = find_petition(segments[-1], language or settings.LANGUAGE_CODE)
+    if petition is None:
+        return None
+    page_path = urlsplit(petition.get_url(request=request) or "").path
+    return petition if page_path.rstrip("/") == parts.path.rstrip("/") else None
+
+
+@require_safe
+def oembed(request):
+    if request.GET.get("format", "json") != "json":
+        return _error(501, "Only format=json is supported.")
+    if not request.GET.get("url"):
+        return _error(400, "Give the petition page's address in url=.")
+    petition = petition_for_url(request, request.GET["url"])
+    if petition is None:
+        return _error(404, "No petition page has this address.")
+    width = _size(request.GET.get("maxwidth"), DEFAULT_WIDTH)
+    height = _size(request.GET.get("maxheight"), DEFAULT_HEIGHT)
+    src = widget_src(request.build_absolute_uri("/"), petition.slug, petition.language_code)
+    html = iframe_snippet(src, petition.title, width, height)
+    response = JsonResponse(
+        {
+            "version": "1.0",
+            "type": "rich",
+            "title": petition.title,
+            "provider_name": settings.WAGTAIL_SITE_NAME,
+            "provider_url": request.build_absolute_uri("/"),
+            "html": html,
+            "width": width,
+            "height": height,
+            "cache_age": CACHE_SECONDS,
+        }
+    )
+    patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def discovery_url(request, page):
+    """The oEmbed endpoint URL for ``page``, for the ``<link rel="alternate">`` in its head."""
+    return (
+        request.build_absolute_uri(reverse("oembed"))
+        + "?"
+        + urlencode({"url": page.get_full_url(request=request), "format": "json"})
+    )
