@@ -17,10 +17,19 @@ def test_partner_origin_is_allowed_without_credentials(petition, partner, client
     assert "idempotency-key" in response.headers["Access-Control-Allow-Headers"]
 
 
-@pytest.mark.parametrize("origin", ["https://evil.example", "null", "https://partner.example.evil.example"])
+@pytest.mark.parametrize("origin", ["https://evil.example", "https://partner.example.evil.example"])
 def test_other_origins_are_not_allowed(petition, partner, client, origin):
     response = preflight(client, f"/api/v1/petitions/{petition.slug}/signatures/", origin)
     assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_null_origin_is_allowed_only_where_the_sandboxed_widget_needs_it(petition, partner, client):
+    assert "Access-Control-Allow-Origin" not in client.get(
+        f"/api/v1/petitions/{petition.slug}/", HTTP_ORIGIN="null"
+    ).headers
+    signing = preflight(client, f"/api/v1/petitions/{petition.slug}/signatures/", "null")
+    assert signing.headers["Access-Control-Allow-Origin"] == "null"
+    assert "Access-Control-Allow-Credentials" not in signing.headers
 
 
 def test_deactivating_a_partner_revokes_its_origin_at_once(petition, partner, client):
