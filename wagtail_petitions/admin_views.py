@@ -206,7 +206,12 @@ class SignatureViewSet(ModelViewSet):
         "page.title",
         "petition_key",
     ]
-    export_headings = {"country.code": _("Country"), "partner.slug": _("Partner"), "page.title": _("Petition")}
+    export_headings = {
+        "country.code": _("Country"),
+        "partner.slug": _("Partner"),
+        "page.title": _("Petition"),
+        "petition_key": _("Petition key"),
+    }
     inspect_view_fields = [
         "first_name",
         "last_name",
