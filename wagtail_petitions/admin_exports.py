@@ -39,6 +39,14 @@ class NeutralisedSpreadsheetExportMixin(SpreadsheetExportMixin):
                 row[field] = ""
         return row
 
+    def get_heading(self, queryset, field):
+        # Listings of plain objects (reports) have no model to take labels from: use the column's label.
+        if field not in self.export_headings and getattr(queryset, "model", None) is None:
+            for column in getattr(self, "columns", None) or []:
+                if getattr(column, "name", None) == field:
+                    return str(column.label)
+        return super().get_heading(queryset, field)
+
     def iter_export_items(self, queryset):
         iterator = getattr(queryset, "iterator", None)
         return iterator(chunk_size=self.export_chunk_size) if iterator else iter(queryset)

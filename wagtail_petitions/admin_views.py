@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.functional import cached_property
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from django_countries import countries
@@ -533,14 +534,12 @@ class EmbedCodeView(PermissionCheckedMixin, TemplateView):
         if partner:
             query["partner"] = partner.slug
         widget_url = f"{base}{reverse('embed:widget', args=[translated.slug])}?{urlencode(query)}"
-        attrs = f'data-petition="{translated.slug}"'
-        if partner:
-            attrs += f' data-partner="{partner.slug}"'
-        attrs += f' data-lang="{lang}"'
-        script = f'<script async src="{base}{reverse("embed:loader")}" {attrs}></script>'
+        data = {"petition": translated.slug, "partner": partner.slug if partner else "", "lang": lang}
+        attrs = " ".join(f'data-{name}="{escape(value)}"' for name, value in data.items() if value)
+        script = f'<script async src="{escape(base + reverse("embed:loader"))}" {attrs}></script>'
         iframe = (
-            f'<iframe src="{widget_url}" title="{translated.title}" loading="lazy" '
-            f'style="width:100%;max-width:40rem;height:44rem;border:0"></iframe>'
+            f'<iframe src="{escape(widget_url)}" title="{escape(translated.title)}" loading="lazy" '
+            'style="width:100%;max-width:40rem;height:44rem;border:0"></iframe>'
         )
         page_url = translated.get_full_url(self.request) or ""
         tracked_link = f"{page_url}?{urlencode({'partner': partner.slug})}" if partner else page_url

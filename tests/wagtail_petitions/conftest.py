@@ -55,7 +55,7 @@ def signed(petition, partner):
         signer(2, country="FR", partner="drc"),
         signer(3, country="FR"),
         signer(4, country="BE", first_name="Zoé", last_name="Martin"),
-        signer(5, country="DE", first_name="=HYPERLINK(\"http://evil\")", last_name="@SUM(A1)"),
+        signer(5, country="DE", first_name='=HYPERLINK("http://evil")', last_name="@SUM(A1)"),
     ]
     return [sign_petition(petition, row).signature for row in rows]
 
