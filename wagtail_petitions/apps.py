@@ -7,6 +7,3 @@ class WagtailPetitionsAppConfig(AppConfig):
     label = "wagtail_petitions"
     verbose_name = _("Petitions")
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self):
-        from . import paper  # noqa: F401 (registers paper batches as a tally source for recounts)

@@ -595,3 +595,8 @@ class TallyCounter(models.Model):
 
     def __str__(self):
         return f"{self.petition_key} {self.channel} {self.country or '--'} partner={self.partner_id}: {self.count}"
+
+
+# Paper batches add to tallies: register them as a tally source so recounts include them. Imported here, at the
+# end of the models module, so that every process that loads the models (the site, commands, tests) has it.
+from . import paper  # noqa: E402, F401

@@ -50,8 +50,6 @@ class DeliveryUpdateSerializer(serializers.Serializer):
 class PetitionDetailSerializer(PetitionSummarySerializer):
     summary = serializers.CharField()
     body_html = serializers.CharField(source="get_body_html")
-    target = serializers.CharField()
-    closes_at = serializers.DateTimeField(allow_null=True)
     is_open = serializers.SerializerMethodField()
     hero_image = serializers.SerializerMethodField()
     hero_caption = serializers.CharField()
@@ -60,9 +58,9 @@ class PetitionDetailSerializer(PetitionSummarySerializer):
     privacy_text = serializers.CharField()
     thank_you_text = serializers.CharField()
     share_text = serializers.CharField()
+    # Online and paper separately; ``signature_count`` and ``signatures_by_country`` count both.
     signature_count_online = serializers.SerializerMethodField()
     signature_count_paper = serializers.SerializerMethodField()
-    signatures_by_country = serializers.SerializerMethodField()
     delivery = serializers.SerializerMethodField()
 
     def get_is_open(self, petition) -> bool:
@@ -78,14 +76,18 @@ class PetitionDetailSerializer(PetitionSummarySerializer):
     def get_signature_count_paper(self, petition) -> int:
         return petition.get_tally().paper
 
-    def get_signatures_by_country(self, petition) -> list[dict]:
-        """Online and paper signatures together, per country."""
-        return [{"country": code, "count": n} for code, n in petition.get_tally().by_country]
-
     @extend_schema_field(DeliveryUpdateSerializer(allow_null=True))
     def get_delivery(self, petition):
+        """The dated delivery update, shown in place of the form; ``null`` until the petition is delivered."""
         delivery = petition.get_delivery_update()
         return DeliveryUpdateSerializer(delivery, context=self.context).data if delivery else None
+
+    target = serializers.CharField()
+    closes_at = serializers.DateTimeField(allow_null=True)
+    signatures_by_country = serializers.SerializerMethodField()
+
+    def get_signatures_by_country(self, petition) -> list[dict]:
+        return [{"country": code, "count": n} for code, n in petition.get_tally().by_country]
 
 
 class PetitionCountSerializer(serializers.Serializer):

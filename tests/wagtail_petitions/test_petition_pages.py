@@ -245,7 +245,7 @@ def test_delivered_update_replaces_the_form_on_the_page_the_api_and_the_widget(c
         "image": None,
     }
     widget = client.get("/embed/v1/petitions/stop-spyware/").content.decode()
-    assert "We handed 120,000 signatures" in widget and 'id="sign-form"' not in widget
+    assert "This petition has been delivered" in widget and 'id="sign-form"' not in widget
 
 
 def test_displayed_goal_moves_up_once_reached_unless_fixed(make_petition):
