@@ -95,7 +95,7 @@ def render_signature_sheet_pdf(petition, rows: int = 20) -> bytes:
         story += [Spacer(1, 4 * mm), table, Spacer(1, 4 * mm)]
         notice = petition.privacy_text or petition.consent_text
         if notice:
-            story.append(para(_("Privacy notice: %(text)s") % {"text": notice}, "small"))
+            story.append(para(_("Privacy notice: %(notice)s") % {"notice": notice}, "small"))
         story.append(
             para(
                 _("Return this sheet to the organisers. Signatures are counted; the sheets are not published."),

@@ -149,3 +149,18 @@ def test_demo_content_is_idempotent_and_creates_the_signature_managers_group(db)
     snapshot = petitions[0].get_tally(fresh=True)
     assert snapshot.online == 6 and snapshot.paper == 184 + 57
     call_command("recount_tallies", stdout=io.StringIO())
+
+
+def test_signature_sheet_is_in_the_language_of_the_translation(client, editor, petition, site_root, french):
+    site_root.copy_for_translation(french).save_revision().publish()
+    french_page = petition.copy_for_translation(french)
+    french_page.title = "Stop aux logiciels espions"
+    french_page.save_revision().publish()
+    client_for(client, editor)
+
+    html = client.get(reverse("wagtail_petitions_sheets:sheet", args=[french_page.pk])).content.decode()
+
+    assert '<html lang="fr">' in html and "Stop aux logiciels espions" in html
+    assert "Prénom et nom" in html and "Pays ou code postal" in html
+    # A link to the sheet of each other language.
+    assert reverse("wagtail_petitions_sheets:sheet", args=[petition.pk]) in html
