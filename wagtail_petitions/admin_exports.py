@@ -6,6 +6,9 @@ spreadsheet programs (CSV injection); signers type names and emails, so such cel
 
 from __future__ import annotations
 
+import tempfile
+
+from django.http import FileResponse
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.coreutils import multigetattr
 
@@ -56,6 +59,19 @@ class NeutralisedSpreadsheetExportMixin(SpreadsheetExportMixin):
 
     def write_xlsx(self, queryset, output):
         return super().write_xlsx(_Iterated(queryset, self.iter_export_items(queryset)), output)
+
+    def write_xlsx_response(self, queryset):
+        # An XLSX file is a zip that can only be sent once complete: build it in a temporary file (in memory
+        # while small, on disk beyond) and stream that file, instead of holding the whole workbook in memory.
+        output = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+        self.write_xlsx(queryset, output)
+        output.seek(0)
+        return FileResponse(
+            output,
+            as_attachment=True,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            filename=f"{self.get_filename()}.xlsx",
+        )
 
 
 class _Iterated:

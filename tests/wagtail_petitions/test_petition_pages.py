@@ -1,5 +1,7 @@
 """Petition pages through Wagtail's admin, as an editor works: create, publish, translate, close, deliver."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from wagtail.images.tests.utils import get_test_image_file
@@ -288,3 +290,26 @@ def test_a_page_being_created_has_no_figures_panel(client, editor, site_root):
 
 def test_root_is_not_a_petition(db):
     assert not isinstance(Page.get_first_root_node().specific, PetitionPage)
+
+
+def test_publishing_copies_the_petition_wide_fields_to_every_translation(petition, site_root, french):
+    from wagtail.images.models import Image
+
+    site_root.copy_for_translation(french).save_revision().publish()
+    french_page = petition.copy_for_translation(french)
+    french_page.save_revision().publish()
+    photo = Image.objects.create(title="Delivery", file=get_test_image_file())
+
+    french_page = PetitionPage.objects.get(pk=french_page.pk)
+    french_page.goal, french_page.goal_is_fixed = 5_000, True
+    french_page.status, french_page.delivered_on = PetitionStatus.DELIVERED, datetime.date(2026, 11, 20)
+    french_page.delivery_image = photo
+    french_page.delivery_text = "Remise à l'ONU."
+    french_page.save_revision().publish()
+
+    english = PetitionPage.objects.get(pk=petition.pk)
+    assert (english.goal, english.goal_is_fixed, english.status) == (5_000, True, "delivered")
+    assert (english.delivered_on, english.delivery_image) == (datetime.date(2026, 11, 20), photo)
+    assert english.delivery_text == ""  # texts stay per language
+    # A delivered translation without its own update text shows another language's until the editor writes one.
+    assert english.get_delivery_update().text == "Remise à l'ONU."
