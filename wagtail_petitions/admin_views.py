@@ -28,7 +28,7 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
-from wagtail.admin.views.generic import InspectView, PermissionCheckedMixin
+from wagtail.admin.views.generic import InspectView
 from wagtail.admin.views.generic.models import CreateView, EditView, IndexView
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -40,7 +40,7 @@ from .admin_exports import NeutralisedSpreadsheetExportMixin
 from .figures import petition_figures, petition_report_rows
 from .models import Channel, PaperBatch, Partner, PetitionPage, Signature, SignatureState, SignatureStateChange
 from .moderation import ModerationError, invalidate_signature, restore_signature
-from .paper import PaperBatchError, correct_paper_batch, record_paper_batch
+from .paper import correct_paper_batch, record_paper_batch
 
 SIGNATURE_VIEW_PERMISSION = "wagtail_petitions.view_signature"
 SIGNATURE_INVALIDATE_PERMISSION = "wagtail_petitions.invalidate_signature"
@@ -278,10 +278,7 @@ class PaperBatchCorrectionForm(PaperBatchForm):
 class PaperBatchCreateView(CreateView):
     def save_instance(self):
         instance = self.form.save(commit=False)
-        try:
-            record_paper_batch(instance, user=self.request.user)
-        except PaperBatchError as error:
-            raise PermissionDenied(str(error)) from error
+        record_paper_batch(instance, user=self.request.user)
         log(instance=instance, action="wagtail.create", user=self.request.user, content_changed=True)
         return instance
 
@@ -487,8 +484,11 @@ class EmbedCodeForm(forms.Form):
         ]
 
 
-class EmbedCodeView(PermissionCheckedMixin, TemplateView):
-    """Pick a petition, a partner and a language: preview the widget and copy the codes to give the partner."""
+class EmbedCodeView(TemplateView):
+    """Pick a petition, a partner and a language: preview the widget and copy the codes to give the partner.
+
+    ``?petition=`` may be any translation's page id (the figures panel links here); its language is the default.
+    """
 
     template_name = "wagtail_petitions/admin/embed_code.html"
 
@@ -499,27 +499,23 @@ class EmbedCodeView(PermissionCheckedMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        petitions = PetitionPage.objects.filter(
-            pk__in=[page.pk for page in one_page_per_petition(petitions_for_user(self.request.user).live())]
-        )
-        form = EmbedCodeForm(self.request.GET or None, petitions=petitions)
-        petition = partner = None
-        lang = ""
-        if form.is_bound and form.is_valid():
-            petition, partner, lang = (form.cleaned_data[k] for k in ("petition", "partner", "lang"))
-        elif self.request.GET.get("petition"):
-            petition = PetitionPage.objects.filter(pk=self.request.GET["petition"]).first()
-            if petition:
-                petition = petitions_for_user(self.request.user).filter(pk=petition.pk).first()
-        petition = petition or petitions.first()
+        params = self.request.GET
+        pages = petitions_for_user(self.request.user).live()
+        petitions = PetitionPage.objects.filter(pk__in=[page.pk for page in one_page_per_petition(pages)])
+        chosen = pages.filter(pk=params["petition"]).first() if params.get("petition", "").isdigit() else None
+        petition = petitions.filter(translation_key=chosen.translation_key).first() if chosen else petitions.first()
+        partner = None
+        if params.get("partner", "").isdigit():
+            partner = Partner.objects.filter(pk=params["partner"], is_active=True).first()
+        languages = set(Locale.objects.values_list("language_code", flat=True))
+        lang = params.get("lang") if params.get("lang") in languages else None
         if petition is not None:
-            if petition.pk not in set(petitions.values_list("pk", flat=True)):
-                petition = petitions.filter(translation_key=petition.translation_key).first() or petition
-            form = EmbedCodeForm(
-                initial={"petition": petition.pk, "partner": partner, "lang": lang or petition.language_code},
-                petitions=petitions,
-            )
-            context.update(self.get_codes(petition, partner, lang or petition.language_code))
+            lang = lang or (chosen or petition).language_code
+            context.update(self.get_codes(petition, partner, lang))
+        form = EmbedCodeForm(
+            initial={"petition": petition and petition.pk, "partner": partner and partner.pk, "lang": lang},
+            petitions=petitions.order_by("title"),
+        )
         context.update(form=form, petition=petition, partner=partner, page_title=_("Embed codes"))
         return context
 

@@ -164,3 +164,20 @@ def test_signature_sheet_is_in_the_language_of_the_translation(client, editor, p
     assert "Prénom et nom" in html and "Pays ou code postal" in html
     # A link to the sheet of each other language.
     assert reverse("wagtail_petitions_sheets:sheet", args=[petition.pk]) in html
+
+
+def test_embed_code_page_opened_from_a_translation_uses_its_language(
+    client, editor, petition, site_root, french, partner
+):
+    site_root.copy_for_translation(french).save_revision().publish()
+    french_page = petition.copy_for_translation(french)
+    french_page.title = "Stop aux logiciels espions"
+    french_page.save_revision().publish()
+    client_for(client, editor)
+
+    context = client.get(reverse("wagtail_petitions_embed_code:index"), {"petition": french_page.pk}).context
+
+    assert 'data-lang="fr"' in context["script_code"] and "data-partner" not in context["script_code"]
+    assert 'title="Stop aux logiciels espions"' in context["iframe_code"]
+    assert context["tracked_link"] == "http://testserver/fr/stop-spyware/"
+    assert context["form"].initial["petition"] == petition.pk  # one entry per petition in the chooser
