@@ -7,23 +7,30 @@ the one tally and of the signature store: a signature made on the French page co
 """
 
 import hashlib
+from dataclasses import dataclass
+from datetime import date
 from urllib.parse import urlsplit
 
 import swapper
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from modelcluster.models import get_field_value
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
+from wagtail.signals import page_published
 
 from .blocks import PetitionBodyBlock
 from .forms import SignatureForm
+from .panels import PetitionFiguresPanel
 from .sanitize import sanitize
 
 
@@ -61,11 +68,20 @@ class Partner(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=64, unique=True, help_text=_("Used in embed codes: data-partner"))
     website = models.URLField(_("website"), blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("logo"),
+    )
     allowed_origins = models.TextField(
         _("allowed origins"),
         blank=True,
         help_text=_("One origin per line, e.g. https://www.example.org. Only these may call the API from a browser."),
     )
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
@@ -74,8 +90,9 @@ class Partner(models.Model):
         FieldPanel("name"),
         FieldPanel("slug"),
         FieldPanel("website"),
+        FieldPanel("logo"),
         FieldPanel("allowed_origins"),
-        FieldPanel("contact_email"),
+        FieldRowPanel([FieldPanel("contact_name"), FieldPanel("contact_email")], heading=_("Contact")),
         FieldPanel("is_active"),
     ]
 
@@ -102,33 +119,122 @@ class Partner(models.Model):
             raise ValidationError({"allowed_origins": errors})
 
 
+@dataclass(frozen=True)
+class DeliveryUpdate:
+    """What the page, the API and the widget show in place of the form once a petition is delivered."""
+
+    delivered_on: date | None
+    text: str
+    image: object = None  # a Wagtail image, or None
+
+
+def next_goal(goal: int) -> int:
+    """The goal that follows ``goal`` once it is reached: half as much again, rounded up to two digits.
+
+    100,000 → 150,000 → 230,000 (225,000 rounded up) → 350,000 …
+    """
+    raw = (goal * 3 + 1) // 2
+    magnitude = 10 ** max(len(str(raw)) - 2, 0)
+    return -(-raw // magnitude) * magnitude
+
+
 class PetitionPageMixin(models.Model):
     """Fields and behaviour of a petition; mix into a Page model (see ``AbstractPetitionPage``).
 
     Override points: ``get_signature_form_class``, ``get_signature_model``, ``get_tally_key``,
-    ``get_displayed_goal``, ``is_open``.
+    ``get_displayed_goal``, ``get_delivery_update``, ``is_open``, ``get_synchronised_fields``.
     """
 
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hero image"),
+    )
+    hero_caption = models.CharField(_("hero image caption"), max_length=255, blank=True)
+    hero_credit = models.CharField(_("hero image credit"), max_length=255, blank=True)
     summary = models.TextField(_("summary"), help_text=_("One or two sentences shown in lists, shares and the widget."))
     body = StreamField(PetitionBodyBlock(), blank=True, verbose_name=_("body"))
     target = models.CharField(_("addressed to"), max_length=255, help_text=_("Who the petition asks to act."))
     goal = models.PositiveIntegerField(_("goal"), default=10_000)
-    status = models.CharField(_("status"), max_length=16, choices=PetitionStatus.choices, default=PetitionStatus.OPEN)
+    goal_is_fixed = models.BooleanField(
+        _("keep this goal"),
+        default=False,
+        help_text=_("By default the goal shown moves up by half once it is reached (100,000 → 150,000)."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=PetitionStatus.choices,
+        default=PetitionStatus.OPEN,
+        help_text=_("Applies to every translation: closing one language version closes the petition everywhere."),
+    )
     closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
     consent_text = models.TextField(
         _("consent text"),
         help_text=_("Shown next to the signing form: who receives the data, what for, and for how long."),
     )
+    privacy_text = models.TextField(
+        _("privacy notice"),
+        blank=True,
+        help_text=_("Shown under the form and printed on paper signature sheets."),
+    )
     thank_you_text = models.TextField(_("thank-you text"))
+    share_text = models.TextField(
+        _("share text"), blank=True, help_text=_("Suggested message for signers who share the petition.")
+    )
+    delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
+    delivery_text = models.TextField(
+        _("delivery update"), blank=True, help_text=_("Shown in place of the form once the petition is delivered.")
+    )
+    delivery_image = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("delivery photo"),
+    )
 
     signature_form_class = SignatureForm
 
+    #: Fields that describe the petition as a whole rather than one language version of it. Publishing any
+    #: translation copies them to the others, so closing the French page closes the English one too.
+    synchronised_fields = ["status", "closes_at", "goal", "goal_is_fixed", "delivered_on", "delivery_image"]
+
     petition_panels = [
+        PetitionFiguresPanel(),
+        MultiFieldPanel(
+            [FieldPanel("hero_image"), FieldRowPanel([FieldPanel("hero_caption"), FieldPanel("hero_credit")])],
+            heading=_("Hero image"),
+        ),
         FieldPanel("summary"),
         FieldPanel("target"),
         FieldPanel("body"),
-        MultiFieldPanel([FieldPanel("goal"), FieldPanel("status"), FieldPanel("closes_at")], heading=_("Signing")),
-        MultiFieldPanel([FieldPanel("consent_text"), FieldPanel("thank_you_text")], heading=_("Texts for signers")),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("goal"), FieldPanel("goal_is_fixed")]),
+                FieldRowPanel([FieldPanel("status"), FieldPanel("closes_at")]),
+            ],
+            heading=_("Signing"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("consent_text"),
+                FieldPanel("privacy_text"),
+                FieldPanel("thank_you_text"),
+                FieldPanel("share_text"),
+            ],
+            heading=_("Texts for signers"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("delivered_on"), FieldPanel("delivery_text"), FieldPanel("delivery_image")],
+            heading=_("Delivery"),
+            help_text=_("Set the status to “Delivered” and fill these in when the petition has been handed over."),
+            classname="collapsed",
+        ),
     ]
 
     search_fields = [index.SearchField("summary"), index.SearchField("target")]
@@ -154,7 +260,37 @@ class PetitionPageMixin(models.Model):
         return self.closes_at is None or (now or timezone.now()) < self.closes_at
 
     def get_displayed_goal(self, count: int) -> int:
-        return self.goal
+        """The goal to show next to ``count``: ``goal``, moved up step by step (``next_goal``) once reached,
+        unless the editor ticked ``goal_is_fixed``. Override to change the steps."""
+        goal = self.goal
+        if self.goal_is_fixed or goal <= 0:
+            return goal
+        while count >= goal:
+            goal = next_goal(goal)
+        return goal
+
+    def get_delivery_update(self) -> DeliveryUpdate | None:
+        """The delivery update when the petition is delivered, else ``None``.
+
+        The text is this translation's; if it is empty, another translation's text is used so that every
+        language shows something.
+        """
+        if self.status != PetitionStatus.DELIVERED:
+            return None
+        text = self.delivery_text
+        if not text:
+            text = (
+                type(self)
+                .objects.filter(translation_key=self.translation_key, status=PetitionStatus.DELIVERED)
+                .exclude(delivery_text="")
+                .values_list("delivery_text", flat=True)
+                .first()
+                or ""
+            )
+        return DeliveryUpdate(delivered_on=self.delivered_on, text=text, image=self.delivery_image)
+
+    def get_synchronised_fields(self) -> list[str]:
+        return list(self.synchronised_fields)
 
     # --- derived values -----------------------------------------------------------------------------------------
 
@@ -181,6 +317,29 @@ class PetitionPageMixin(models.Model):
         clash = PetitionPage.objects.filter(slug=self.slug).exclude(translation_key=self.translation_key).exists()
         if clash:
             raise ValidationError({"slug": _("Another petition already uses this slug.")})
+        if self.status == PetitionStatus.DELIVERED:
+            errors = {}
+            if not self.delivered_on:
+                errors["delivered_on"] = _("Give the delivery date of a delivered petition.")
+            if not self.delivery_text.strip():
+                errors["delivery_text"] = _("Write the delivery update that signers will see.")
+            if errors:
+                raise ValidationError(errors)
+
+    def sync_translations(self):
+        """Copy the ``synchronised_fields`` to every other translation: live rows and latest revisions."""
+        names = self.get_synchronised_fields()
+        fields = [self._meta.get_field(name) for name in names]
+        values = {field.attname: getattr(self, field.attname) for field in fields}
+        others = type(self).objects.filter(translation_key=self.translation_key).exclude(pk=self.pk)
+        others.update(**values)
+        serialised = {field.name: get_field_value(field, self) for field in fields}
+        for other in others.select_related("latest_revision"):
+            revision = other.latest_revision
+            if revision is not None and any(revision.content.get(k) != v for k, v in serialised.items()):
+                # Keep a later edit of that translation from publishing the old lifecycle back.
+                revision.content.update(serialised)
+                revision.save(update_fields=["content"])
 
 
 class AbstractPetitionPage(PetitionPageMixin, Page):
@@ -193,7 +352,9 @@ class AbstractPetitionPage(PetitionPageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context.setdefault("form", self.get_signature_form_class()(initial={"partner": request.GET.get("partner")}))
-        context["tally"] = self.get_tally()
+        context["tally"] = tally = self.get_tally()
+        context["displayed_goal"] = self.get_displayed_goal(tally.total)
+        context["delivery"] = self.get_delivery_update()
         context["signed"] = request.GET.get("signed") == "1"
         return context
 
@@ -206,6 +367,12 @@ class PetitionPage(AbstractPetitionPage):  # noqa: DJ008 (Page.__str__ is inheri
     class Meta:
         verbose_name = _("petition page")
         verbose_name_plural = _("petition pages")
+
+
+@receiver(page_published)
+def sync_petition_translations(sender, instance, **kwargs):
+    if isinstance(instance, PetitionPageMixin):
+        instance.sync_translations()
 
 
 class PetitionIndexPage(Page):
@@ -270,6 +437,9 @@ class AbstractSignature(models.Model):
             )
         ]
         indexes = [models.Index(fields=["petition_key", "created_at"], name="%(class)s_by_date")]
+        # "view" is the permission to see signers' personal data (list, search, export); editors without it see
+        # counts only (reports, the figures panel).
+        permissions = [("invalidate_signature", "Can invalidate and restore signatures")]
 
     def __str__(self):
         return f"{self.first_name} {self.last_name}"
@@ -278,9 +448,125 @@ class AbstractSignature(models.Model):
     def is_counted(self) -> bool:
         return self.state == SignatureState.COUNTED
 
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
 
 class Signature(AbstractSignature):
     pass
+
+
+class SignatureStateChange(models.Model):
+    """One invalidation or restoration of a signature: who, when, why. Written by ``wagtail_petitions.moderation``."""
+
+    signature = models.ForeignKey(
+        Signature, on_delete=models.CASCADE, related_name="state_changes", verbose_name=_("signature")
+    )
+    from_state = models.CharField(_("from"), max_length=16, choices=SignatureState.choices)
+    to_state = models.CharField(_("to"), max_length=16, choices=SignatureState.choices)
+    reason = models.TextField(_("reason"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("signature state change")
+        verbose_name_plural = _("signature state changes")
+
+    def __str__(self):
+        return f"{self.signature_id}: {self.from_state} → {self.to_state}"
+
+
+class PaperBatch(models.Model):
+    """Signatures collected on paper and counted by hand: a number per country, no names.
+
+    Recorded and corrected through ``wagtail_petitions.paper`` only, which keeps the tally (channel ``paper``)
+    in step in the same transaction.
+    """
+
+    petition_key = models.UUIDField(_("petition key"), editable=False, db_index=True)
+    page = models.ForeignKey(
+        "wagtail_petitions.PetitionPage",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("petition"),
+    )
+    country = CountryField(_("country"))
+    signature_count = models.PositiveIntegerField(_("number of signatures"))
+    collected_on = models.DateField(_("date collected"), default=date.today)
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("collected by partner"),
+    )
+    event = models.CharField(
+        _("collected at event"), max_length=200, blank=True, help_text=_("A stall, a march, a concert…")
+    )
+    note = models.TextField(_("note"), blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    entered_at = models.DateTimeField(_("entered at"), default=timezone.now, editable=False)
+
+    panels = [
+        FieldPanel("page"),
+        FieldRowPanel([FieldPanel("country"), FieldPanel("signature_count"), FieldPanel("collected_on")]),
+        FieldRowPanel([FieldPanel("partner"), FieldPanel("event")], heading=_("Collected by")),
+        FieldPanel("note"),
+    ]
+
+    class Meta:
+        ordering = ["-collected_on", "-pk"]
+        verbose_name = _("paper batch")
+        verbose_name_plural = _("paper batches")
+
+    def __str__(self):
+        return _("%(count)s paper signatures, %(country)s, %(date)s") % {
+            "count": self.signature_count,
+            "country": self.country.code,
+            "date": self.collected_on,
+        }
+
+    @property
+    def collected_by(self) -> str:
+        return " · ".join(str(part) for part in (self.partner, self.event) if part)
+
+    def clean(self):
+        super().clean()
+        if self.page_id is None:
+            raise ValidationError({"page": _("Choose the petition these signatures are for.")})
+
+
+class PaperBatchCorrection(models.Model):
+    """An audited change to a paper batch: old and new values, who, when, why."""
+
+    batch = models.ForeignKey(PaperBatch, on_delete=models.CASCADE, related_name="corrections")
+    changes = models.JSONField(_("changes"), help_text=_("{field: [old, new]}"))
+    reason = models.TextField(_("reason"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("paper batch correction")
+        verbose_name_plural = _("paper batch corrections")
+
+    def __str__(self):
+        return f"{self.batch_id}: {self.changes}"
 
 
 class TallyCounter(models.Model):
@@ -309,3 +595,8 @@ class TallyCounter(models.Model):
 
     def __str__(self):
         return f"{self.petition_key} {self.channel} {self.country or '--'} partner={self.partner_id}: {self.count}"
+
+
+# Paper batches add to tallies: register them as a tally source so recounts include them. Imported here, at the
+# end of the models module, so that every process that loads the models (the site, commands, tests) has it.
+from . import paper  # noqa: E402, F401

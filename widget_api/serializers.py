@@ -1,5 +1,6 @@
 """Public representations of petitions. Every count comes from the petition's tally snapshot, never from rows."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
@@ -22,9 +23,65 @@ class PetitionSummarySerializer(serializers.Serializer):
         return petition.get_full_url(self.context.get("request"))
 
 
+class ImageSerializer(serializers.Serializer):
+    url = serializers.CharField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+
+
+def image_rendition(image, request, spec="width-1200"):
+    if image is None:
+        return None
+    rendition = image.get_rendition(spec)
+    url = request.build_absolute_uri(rendition.url) if request else rendition.url
+    return {"url": url, "width": rendition.width, "height": rendition.height}
+
+
+class DeliveryUpdateSerializer(serializers.Serializer):
+    delivered_on = serializers.DateField(allow_null=True)
+    text = serializers.CharField()
+    image = serializers.SerializerMethodField()
+
+    @extend_schema_field(ImageSerializer(allow_null=True))
+    def get_image(self, delivery):
+        return image_rendition(delivery.image, self.context.get("request"), "width-800")
+
+
 class PetitionDetailSerializer(PetitionSummarySerializer):
     summary = serializers.CharField()
     body_html = serializers.CharField(source="get_body_html")
+    is_open = serializers.SerializerMethodField()
+    hero_image = serializers.SerializerMethodField()
+    hero_caption = serializers.CharField()
+    hero_credit = serializers.CharField()
+    consent_text = serializers.CharField()
+    privacy_text = serializers.CharField()
+    thank_you_text = serializers.CharField()
+    share_text = serializers.CharField()
+    # Online and paper separately; ``signature_count`` and ``signatures_by_country`` count both.
+    signature_count_online = serializers.SerializerMethodField()
+    signature_count_paper = serializers.SerializerMethodField()
+    delivery = serializers.SerializerMethodField()
+
+    def get_is_open(self, petition) -> bool:
+        return petition.is_open()
+
+    @extend_schema_field(ImageSerializer(allow_null=True))
+    def get_hero_image(self, petition):
+        return image_rendition(petition.hero_image, self.context.get("request"))
+
+    def get_signature_count_online(self, petition) -> int:
+        return petition.get_tally().online
+
+    def get_signature_count_paper(self, petition) -> int:
+        return petition.get_tally().paper
+
+    @extend_schema_field(DeliveryUpdateSerializer(allow_null=True))
+    def get_delivery(self, petition):
+        """The dated delivery update, shown in place of the form; ``null`` until the petition is delivered."""
+        delivery = petition.get_delivery_update()
+        return DeliveryUpdateSerializer(delivery, context=self.context).data if delivery else None
+
     target = serializers.CharField()
     closes_at = serializers.DateTimeField(allow_null=True)
     signatures_by_country = serializers.SerializerMethodField()

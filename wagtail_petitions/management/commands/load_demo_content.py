@@ -1,19 +1,35 @@
 """Load the demo: a petition in French and English, a partner, an admin login. Safe to run again."""
 
+import datetime
 import random
 from urllib.parse import urlsplit
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
-from wagtail_petitions.models import Partner, PetitionIndexPage, PetitionPage, Signature
+from wagtail_petitions.models import PaperBatch, Partner, PetitionIndexPage, PetitionPage, Signature
+from wagtail_petitions.paper import record_paper_batch
 from wagtail_petitions.signing import sign_petition
 
 DEMO_SLUG = "stop-spyware"
 DEMO_PARTNER_SLUG = "demo-partner"
 DEMO_ADMIN = ("admin", "petitions-demo")
+SIGNATURE_MANAGERS = "Signature managers"
+SIGNATURE_MANAGER_PERMISSIONS = [
+    ("wagtailadmin", "access_admin"),
+    ("wagtail_petitions", "view_signature"),
+    ("wagtail_petitions", "invalidate_signature"),
+    ("wagtail_petitions", "add_paperbatch"),
+    ("wagtail_petitions", "change_paperbatch"),
+    ("wagtail_petitions", "view_paperbatch"),
+]
+DEMO_PAPER_BATCHES = [
+    {"country": "FR", "signature_count": 184, "event": "Stall at a press-freedom festival", "days_ago": 6},
+    {"country": "BE", "signature_count": 57, "event": "", "days_ago": 3, "partner": True},
+]
 
 PETITION_EN = {
     "title": "Stop spyware attacks on journalists and activists",
@@ -53,7 +69,14 @@ PETITION_EN = {
         "if you agree, to tell you how the campaign goes. They are never sold. You can ask for their deletion "
         "at any time."
     ),
+    "privacy_text": (
+        "The organisers keep signatures until the petition is delivered and six months after, then keep only the "
+        "counts. Paper sheets are destroyed once counted."
+    ),
     "thank_you_text": "Thank you! Share the petition with two friends: every signature makes the message louder.",
+    "share_text": "I signed to stop spyware attacks on journalists and activists. Will you sign too?",
+    "hero_caption": "A newsroom at night",
+    "hero_credit": "Demo image",
 }
 
 PETITION_FR = {
@@ -96,7 +119,14 @@ PETITION_FR = {
         "signature et, si vous l'acceptez, vous tenir informé·e de la campagne. Ils ne sont jamais vendus. Vous "
         "pouvez demander leur suppression à tout moment."
     ),
+    "privacy_text": (
+        "Les organisateurs conservent les signatures jusqu'à la remise de la pétition et six mois après, puis "
+        "seulement les totaux. Les feuilles papier sont détruites une fois comptées."
+    ),
     "thank_you_text": "Merci ! Partagez la pétition avec deux proches : chaque signature rend le message plus fort.",
+    "share_text": "J'ai signé pour mettre fin aux logiciels espions contre la presse et les militants. Et vous ?",
+    "hero_caption": "Une rédaction, la nuit",
+    "hero_credit": "Image de démonstration",
 }
 
 DEMO_SIGNERS_COUNTRIES = ["FR"] * 7 + ["BE", "CH", "CA", "SN", "MA", "DE", "ES", "GB", "US"]
@@ -152,8 +182,10 @@ class Command(BaseCommand):
 
         user_model = get_user_model()
         username, password = DEMO_ADMIN
-        if not user_model.objects.filter(username=username).exists():
-            user_model.objects.create_superuser(username, "admin@example.org", password)
+        admin = user_model.objects.filter(username=username).first()
+        if admin is None:
+            admin = user_model.objects.create_superuser(username, "admin@example.org", password)
+        self.ensure_signature_managers()
 
         petition_fr.refresh_from_db()
         if signatures and not Signature.objects.filter(petition_key=petition_fr.translation_key).exists():
@@ -170,12 +202,33 @@ class Command(BaseCommand):
                         "partner": DEMO_PARTNER_SLUG if n % 4 == 0 else "",
                     },
                 )
+        if not PaperBatch.objects.filter(petition_key=petition_fr.translation_key).exists():
+            for batch in DEMO_PAPER_BATCHES:
+                record_paper_batch(
+                    PaperBatch(
+                        page=petition_fr,
+                        country=batch["country"],
+                        signature_count=batch["signature_count"],
+                        event=batch["event"],
+                        partner=partner if batch.get("partner") else None,
+                        collected_on=datetime.date.today() - datetime.timedelta(days=batch["days_ago"]),
+                        note="Demo batch.",
+                    ),
+                    user=admin,
+                )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content ready: petition '{DEMO_SLUG}' (fr, en), partner '{partner.slug}', "
                 f"admin login {username} / {password}"
             )
         )
+
+    def ensure_signature_managers(self):
+        """The group whose members see signers' personal data, export it, invalidate signatures and enter paper."""
+        group, _ = Group.objects.get_or_create(name=SIGNATURE_MANAGERS)
+        for app_label, codename in SIGNATURE_MANAGER_PERMISSIONS:
+            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        return group
 
     def fields(self, texts):
         return {**texts, "body": list(texts["body"])}

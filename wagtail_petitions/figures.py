@@ -1,0 +1,116 @@
+"""Counts for editors: the figures panel and the per-petition report. Counts only, never personal data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django_countries import countries
+
+from .models import Channel, PaperBatch, Partner, Signature, SignatureState, TallyCounter
+
+
+@dataclass
+class Figures:
+    total: int = 0
+    online: int = 0
+    paper: int = 0
+    goal: int = 0
+    displayed_goal: int = 0
+    last_24h_online: int = 0
+    last_24h_paper: int = 0
+    invalidated: int = 0
+    by_country: list[tuple[str, str, int]] = field(default_factory=list)  # (code, name, count)
+    by_partner: list[tuple[str, int]] = field(default_factory=list)  # (name, count)
+    paper_batches: int = 0
+
+
+def petition_figures(petition, top: int | None = 5) -> Figures:
+    """The live figures of ``petition`` (any translation), read fresh from the tally."""
+    key = petition.get_tally_key()
+    snapshot = petition.get_tally(fresh=True)
+    since = timezone.now() - timedelta(hours=24)
+    signatures = Signature.objects.filter(petition_key=key)
+    partner_names = dict(Partner.objects.values_list("slug", "name"))
+    by_country = [(code, countries.name(code) or code, n) for code, n in snapshot.by_country]
+    by_partner = [(partner_names.get(slug, slug), n) for slug, n in snapshot.by_partner]
+    paper = PaperBatch.objects.filter(petition_key=key)
+    return Figures(
+        total=snapshot.total,
+        online=snapshot.online,
+        paper=snapshot.paper,
+        goal=petition.goal,
+        displayed_goal=petition.get_displayed_goal(snapshot.total),
+        last_24h_online=signatures.filter(state=SignatureState.COUNTED, created_at__gte=since).count(),
+        last_24h_paper=paper.filter(entered_at__gte=since).aggregate(n=Sum("signature_count"))["n"] or 0,
+        invalidated=signatures.filter(state=SignatureState.INVALIDATED).count(),
+        by_country=by_country[:top] if top else by_country,
+        by_partner=by_partner[:top] if top else by_partner,
+        paper_batches=paper.count(),
+    )
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    """One line of the per-petition report: a country, a partner or a day, with online and paper counts."""
+
+    dimension: str
+    label: str
+    online: int
+    paper: int
+
+    @property
+    def total(self) -> int:
+        return self.online + self.paper
+
+
+def _split_by_channel(rows):
+    split: dict[object, list[int]] = {}
+    for key, channel, n in rows:
+        split.setdefault(key, [0, 0])[channel == Channel.PAPER] += n or 0
+    return split
+
+
+def petition_report_rows(petition, *, dimensions=("country", "partner", "day"), labels=None) -> list[FigureRow]:
+    """Counts by country and by partner (from the tally) and by day (online signatures and paper batches)."""
+    labels = labels or {"country": "country", "partner": "partner", "day": "day"}
+    key = petition.get_tally_key()
+    rows: list[FigureRow] = []
+    counters = TallyCounter.objects.filter(petition_key=key).order_by()
+    if "country" in dimensions:
+        split = _split_by_channel(counters.values_list("country", "channel").annotate(n=Sum("count")))
+        for code, (online, paper) in sorted(split.items(), key=lambda item: -sum(item[1])):
+            if online or paper:
+                label = f"{countries.name(code)} ({code})" if code else "—"
+                rows.append(FigureRow(labels["country"], label, online, paper))
+    if "partner" in dimensions:
+        split = _split_by_channel(counters.values_list("partner_id", "channel").annotate(n=Sum("count")))
+        names = dict(Partner.objects.filter(pk__in=split).values_list("pk", "name"))
+        for partner_id, (online, paper) in sorted(split.items(), key=lambda item: -sum(item[1])):
+            if online or paper:
+                rows.append(FigureRow(labels["partner"], names.get(partner_id, "—"), online, paper))
+    if "day" in dimensions:
+        days: dict[date, list[int]] = {}
+        online_by_day = (
+            Signature.objects.filter(petition_key=key, state=SignatureState.COUNTED)
+            .annotate(day=TruncDate("created_at"))
+            .values_list("day")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for day, n in online_by_day:
+            days.setdefault(day, [0, 0])[0] += n
+        paper_by_day = (
+            PaperBatch.objects.filter(petition_key=key)
+            .values_list("collected_on")
+            .annotate(n=Sum("signature_count"))
+            .order_by()
+        )
+        for day, n in paper_by_day:
+            days.setdefault(day, [0, 0])[1] += n or 0
+        for day in sorted(days, reverse=True):
+            rows.append(FigureRow(labels["day"], day.isoformat(), *days[day]))
+    return rows
