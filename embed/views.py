@@ -15,7 +15,6 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from wagtail_petitions.goals import displayed_goal
 from wagtail_petitions.lookup import find_petition
 from wagtail_petitions.models import Partner, normalize_origin
 from widget_api.i18n import supported_language
@@ -118,7 +117,7 @@ def widget(request, slug):
     partner = Partner.objects.filter(slug=partner_slug, is_active=True).first() if partner_slug else None
     theme = Theme.from_query(request.GET)
     tally = petition.get_tally()
-    goal = displayed_goal(petition.get_displayed_goal(tally.total), tally.total)
+    goal = petition.get_displayed_goal(tally.total)
     petition_url = request.build_absolute_uri(petition.get_url(request=request) or "/")
     script, style = load("widget.js"), load("widget.css")
     theme_style = inline(theme.css()) if theme.css() else None

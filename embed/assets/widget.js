@@ -17,17 +17,12 @@
   var wpTarget = ancestors && ancestors.length && ancestors[0] !== "null" ? ancestors[0] : "*";
 
   function fmt(n) { return numberFormat.format(n); }
-  function displayedGoal(c, g) { // same rule as wagtail_petitions/goals.py: next 1-2-5 milestone once reached
-    g = Math.max(g || 0, 1);
-    if (c < g) return g;
-    for (var p = 1; ; p *= 10) for (var i = 0; i < 3; i++) if ([1, 2, 5][i] * p > c) return [1, 2, 5][i] * p;
-  }
-  function showCount(c, g) {
-    var goal = displayedGoal(c, g);
+  // The goal comes from the server (PetitionPage.get_displayed_goal), which moves it up once reached.
+  function showCount(c, goal) {
     count = c;
     $("count").textContent = fmt(c);
     $("goal").textContent = fmt(goal);
-    $("bar").style.width = Math.min(100, (100 * c) / goal) + "%";
+    $("bar").style.width = (goal > 0 ? Math.min(100, (100 * c) / goal) : 100) + "%";
     root.setAttribute("data-count", String(c));
   }
   function height() { return Math.ceil(root.getBoundingClientRect().height); }

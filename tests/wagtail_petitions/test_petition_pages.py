@@ -248,6 +248,8 @@ def test_delivered_update_replaces_the_form_on_the_page_the_api_and_the_widget(c
     }
     widget = client.get("/embed/v1/petitions/stop-spyware/").content.decode()
     assert "This petition has been delivered" in widget and 'id="sign-form"' not in widget
+    assert "We handed 120,000 signatures to the UN today." in widget
+    assert '<time datetime="2026-11-20">' in widget
 
 
 def test_displayed_goal_moves_up_once_reached_unless_fixed(make_petition):

@@ -1,6 +1,6 @@
 """The signing domain function: validation, dedup, the tally, translations, recount."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -52,7 +52,7 @@ def test_consent_text_version_follows_the_text(petition):
     "changes",
     [
         {"status": PetitionStatus.CLOSED},
-        {"status": PetitionStatus.DELIVERED},
+        {"status": PetitionStatus.DELIVERED, "delivered_on": date(2026, 10, 28), "delivery_text": "Handed in."},
         {"closes_at": timezone.now() - timedelta(minutes=1)},
     ],
 )
