@@ -24,12 +24,26 @@ def _clear_cache():
     cache.clear()
 
 
+def wagtail_tree_root():
+    """Wagtail's tree root and default site, put back if a transactional test flushed them.
+
+    Transactional tests (browser, concurrency) empty every table when they end, taking with them the rows that
+    Wagtail's migrations created; tests that run after them in the same worker need them back.
+    """
+    locale, _ = Locale.objects.get_or_create(language_code="en")
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    if not Site.objects.filter(is_default_site=True).exists():
+        Site.objects.create(hostname="localhost", port=80, root_page=root, is_default_site=True)
+    return root
+
+
 @pytest.fixture
 def site_root(db):
     from wagtail_petitions.models import PetitionIndexPage
 
-    Locale.objects.get_or_create(language_code="en")
-    root = Page.get_first_root_node()
+    root = wagtail_tree_root()
     index = PetitionIndexPage(title="Petitions", slug="petitions-index")
     root.add_child(instance=index)
     site = Site.objects.get(is_default_site=True)

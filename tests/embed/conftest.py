@@ -94,24 +94,3 @@ def host_pages():
 def site_url(live_server):
     """The live server's URL on ``localhost`` so that host pages on 127.0.0.1 are another origin."""
     return live_server.url.replace("127.0.0.1", "localhost")
-
-
-@pytest.fixture
-def site_root(db, site_root_tree, site_root):  # noqa: F811 (extends the suite-wide fixture)
-    return site_root
-
-
-@pytest.fixture
-def site_root_tree(db):
-    """Browser tests use transactional databases, which are flushed after each test, taking with them the page
-    tree root and default site that Wagtail's migrations created. Put them back before the next test builds on them.
-    """
-    from wagtail.models import Locale, Page, Site
-
-    locale, _ = Locale.objects.get_or_create(language_code="en")
-    root = Page.get_first_root_node()
-    if root is None:
-        root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
-    if not Site.objects.filter(is_default_site=True).exists():
-        Site.objects.create(hostname="localhost", port=80, root_page=root, is_default_site=True)
-    return root
