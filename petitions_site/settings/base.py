@@ -53,6 +53,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before CommonMiddleware, as django-cors-headers requires.
     "corsheaders.middleware.CorsMiddleware",
+    # Anonymous page and count reads from the cache; a hit skips everything below (see its docstring).
+    "wagtail_petitions.page_cache.PublicResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

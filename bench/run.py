@@ -1,0 +1,344 @@
+"""``make bench``: load the production server with wrk and print one table (also ``bench/results/latest.json``).
+
+In one run, on PostgreSQL and Redis (started if needed): the floor (bare Django views, no middleware), the peer (a
+Wagtail form page), signing, count and page reads, count latency at 1k vs 1M signatures, exactness, worker memory
+and the memory of a 1M-row CSV export. Targets are ratios within the run. The database named by
+``BENCH_DATABASE_URL`` is dropped and recreated; the Redis database of ``BENCH_REDIS_URL`` is flushed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+LUA = ROOT / "bench" / "lua" / "bench.lua"
+RESULTS = ROOT / "bench" / "results"
+HOST = "127.0.0.1"
+
+
+def log(message):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# --- services ----------------------------------------------------------------------------------------------------
+
+
+def ensure_wrk():
+    if shutil.which("wrk"):
+        return
+    log("installing wrk from Debian")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=False, env=env)
+    if not shutil.which("wrk"):
+        subprocess.run(["apt-get", "update", "-q"], check=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, env=env)
+
+
+def ensure_services(database_url, redis_url):
+    db, redis = urlsplit(database_url), urlsplit(redis_url)
+    pg = ["pg_isready", "-q", "-h", db.hostname or HOST, "-p", str(db.port or 5432)]
+    if subprocess.run(pg).returncode != 0:
+        log("starting PostgreSQL")
+        version = sorted(os.listdir("/etc/postgresql"))[0]
+        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"], check=True)
+    ping = ["redis-cli", "-h", redis.hostname or HOST, "-p", str(redis.port or 6379), "ping"]
+    if subprocess.run(ping, capture_output=True).returncode != 0:
+        log("starting Redis")
+        subprocess.run(
+            ["redis-server", "--daemonize", "yes", "--bind", redis.hostname or HOST, "--port", str(redis.port or 6379)]
+            + ["--save", "", "--appendonly", "no"],
+            check=True,
+        )
+    for _ in range(30):
+        if subprocess.run(pg).returncode == 0 and subprocess.run(ping, capture_output=True).returncode == 0:
+            return
+        time.sleep(1)
+    raise SystemExit("PostgreSQL or Redis did not come up")
+
+
+def recreate_database(database_url):
+    import psycopg
+
+    parts = urlsplit(database_url)
+    name = parts.path.lstrip("/")
+    maintenance = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(maintenance, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def flush_redis(redis_url):
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+
+
+# --- servers and load --------------------------------------------------------------------------------------------
+
+
+class Server:
+    def __init__(self, settings, port, workers, env, probe):
+        self.url = f"http://{HOST}:{port}"
+        cmd = [
+            str(BIN / "gunicorn"),
+            "petitions_site.wsgi:application",
+            "--bind",
+            f"{HOST}:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+            "--chdir",
+            str(ROOT),
+        ]
+        self.process = subprocess.Popen(cmd, env={**env, "DJANGO_SETTINGS_MODULE": settings}, cwd=ROOT)
+        deadline = time.time() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(self.url + probe, timeout=5) as response:
+                    if response.status == 200:
+                        break
+            except Exception:
+                if time.time() > deadline or self.process.poll() is not None:
+                    self.stop()
+                    raise SystemExit(f"{settings} did not start on port {port}") from None
+                time.sleep(0.3)
+
+    def worker_peak_rss_mb(self) -> float:
+        """The largest peak RSS (VmHWM) among the master's worker processes."""
+        peaks = []
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        for pid in children:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peaks.append(int(line.split()[1]) / 1024)
+        return round(max(peaks), 1) if peaks else 0.0
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def wrk(url, mode, runid, duration, connections, threads):
+    cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--latency", "-s", str(LUA)]
+    cmd += [url, "--", mode, runid]
+    output = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("BENCHJSON "))
+    data = json.loads(line.removeprefix("BENCHJSON "))
+    seconds = data["duration_us"] / 1e6
+    return {
+        "rps": round(data["requests"] / seconds, 1),
+        "ok_rps": round(data["ok"] / seconds, 1),
+        "p50_ms": round(data["p50_us"] / 1000, 2),
+        "p99_ms": round(data["p99_us"] / 1000, 2),
+        "requests": data["requests"],
+        "ok": data["ok"],
+        "non_2xx": data["non_2xx"],
+        "socket_errors": data["socket_errors"],
+        "statuses_seen": data["statuses_seen"].strip(),
+    }
+
+
+def task(step, *args, env):
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.tasks", step, *map(str, args)],
+        env={**env, "DJANGO_SETTINGS_MODULE": "bench.settings"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout + result.stderr)
+        raise SystemExit(f"bench step {step} failed")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+# --- report ------------------------------------------------------------------------------------------------------
+
+
+def ratio(a, b):
+    return round(a / b, 2) if b else 0.0
+
+
+def report(results):
+    r = results["runs"]
+    checks = [
+        ("sign ≥ 0.5× one-INSERT floor", ratio(r["sign"]["ok_rps"], r["floor_insert"]["rps"]), ">=", 0.5),
+        ("sign ≥ 5× Wagtail form peer", ratio(r["sign"]["ok_rps"], r["peer"]["ok_rps"]), ">=", 5),
+        ("count read ≥ 0.8× constant-JSON floor", ratio(r["count"]["rps"], r["floor_json"]["rps"]), ">=", 0.8),
+        ("petition page ≥ 0.5× constant-JSON floor", ratio(r["page"]["rps"], r["floor_json"]["rps"]), ">=", 0.5),
+        (
+            "count p50 at 1M ≤ 1.2× at 1k",
+            ratio(results["growth"]["count_p50_ms_1m"], results["growth"]["count_p50_ms_1k"]),
+            "<=",
+            1.2,
+        ),
+        (
+            "tally read from the DB at 1M ≤ 1.2× at 1k",
+            ratio(results["growth"]["tally_read_ms_growth-1m"], results["growth"]["tally_read_ms_growth-1k"]),
+            "<=",
+            1.2,
+        ),
+        ("worker peak RSS ≤ 150 MB", results["memory"]["worker_peak_rss_mb"], "<=", 150),
+        ("1M-row CSV export peak RSS ≤ 200 MB", results["memory"]["export_peak_rss_mb"], "<=", 200),
+        ("errors (non-2xx + socket) = 0", results["errors"], "<=", 0),
+        ("exact tally", 1 if results["exactness"]["exact"] else 0, ">=", 1),
+    ]
+    results["targets"] = [
+        {"target": name, "value": value, "passed": value >= limit if op == ">=" else value <= limit}
+        for name, value, op, limit in checks
+    ]
+    lines = [
+        "",
+        f"{'row':<34} {'req/s':>9} {'ok/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'sock err':>8}",
+        "-" * 90,
+    ]
+    for name, run in r.items():
+        lines.append(
+            f"{name:<34} {run['rps']:>9,.0f} {run['ok_rps']:>9,.0f} {run['p50_ms']:>8.2f} {run['p99_ms']:>8.2f} "
+            f"{run['non_2xx']:>8} {run['socket_errors']:>8}"
+        )
+    g, m, e = results["growth"], results["memory"], results["exactness"]
+    lines += [
+        "-" * 90,
+        f"growth: count p50 {g['count_p50_ms_1k']} ms at 1k vs {g['count_p50_ms_1m']} ms at 1M (wrk, cached path); "
+        f"tally read from the DB {g['tally_read_ms_growth-1k']} ms vs {g['tally_read_ms_growth-1m']} ms "
+        f"(a row count would take {g['row_count_ms_growth-1k']} ms vs {g['row_count_ms_growth-1m']} ms)",
+        f"exactness: {e['accepted_201_seen_by_wrk']} accepted (201) seen by wrk, {e['accepted_201_answered']} answered "
+        f"(stored Idempotency-Key answers; wrk drops the replies in flight when it stops), {e['signature_rows']} rows,"
+        f" {e['distinct_signers']} distinct signers, tally {e['tally']}, recount drifts {e['recount_drifts']} -> "
+        f"{'EXACT' if e['exact'] else 'WRONG'}",
+        f"memory: worker peak RSS {m['worker_peak_rss_mb']} MB; CSV export of {m['export_rows']:,} rows "
+        f"({m['export_mb']} MB in {m['export_seconds']} s) peak RSS {m['export_peak_rss_mb']} MB",
+        "",
+        f"{'target (ratios within this run)':<48} {'value':>8}  result",
+        "-" * 66,
+    ]
+    for t in results["targets"]:
+        lines.append(f"{t['target']:<48} {t['value']:>8}  {'PASS' if t['passed'] else 'MISS'}")
+    lines.append("")
+    c = results["config"]
+    lines.append(
+        f"{c['workers']} {c['worker_class']} gunicorn workers, wrk {c['threads']} threads x {c['connections']} "
+        f"connections, {c['duration']} s per row, bench took {results['bench_seconds']} s"
+    )
+    return "\n".join(lines)
+
+
+# --- main --------------------------------------------------------------------------------------------------------
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", "10")))
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 2 * (os.cpu_count() or 1))))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8100")))
+    args = parser.parse_args()
+    started = time.time()
+
+    database_url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/petitions_bench")
+    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
+    ensure_wrk()
+    ensure_services(database_url, redis_url)
+    log(f"recreating {urlsplit(database_url).path.lstrip('/')}, flushing {redis_url}")
+    recreate_database(database_url)
+    flush_redis(redis_url)
+
+    site_url = f"http://{HOST}:{args.port}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "DJANGO_SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+        "DJANGO_ALLOWED_HOSTS": f"{HOST},localhost",
+        "DJANGO_INSECURE_COOKIES": "1",  # plain HTTP on loopback
+        "WAGTAILADMIN_BASE_URL": site_url,
+        # Signing stays throttled per client IP, as in production, at a rate one load generator can't reach.
+        "SIGN_THROTTLE_RATE": "10000000/minute",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    log("migrating, loading content and 1,001,000 signatures")
+    results = {"config": {**vars(args), "worker_class": "sync"}, "prepare": task("prepare", site_url, env=env)}
+    runid = task("runid", env=env)["runid"]
+    runs = {}
+    load = {"duration": args.duration, "connections": args.connections, "threads": args.threads}
+
+    log("floor: bare Django, no middleware")
+    floor = Server("bench.floor.settings", args.port + 1, args.workers, env, "/floor/json/")
+    try:
+        wrk(floor.url + "/floor/json/", "get", runid, 2, args.connections, args.threads)
+        runs["floor_json"] = wrk(floor.url + "/floor/json/", "get", runid, **load)
+        wrk(floor.url + "/floor/insert/", "get", runid, 2, args.connections, args.threads)
+        runs["floor_insert"] = wrk(floor.url + "/floor/insert/", "get", runid, **load)
+    finally:
+        floor.stop()
+
+    log("product server")
+    server = Server("bench.settings", args.port, args.workers, env, "/healthz")
+    accepted = 0
+    try:
+        wrk(server.url + "/peer-form/", "peer", runid + "w", 2, args.connections, args.threads)
+        runs["peer (Wagtail form POST)"] = wrk(server.url + "/peer-form/", "peer", runid, **load)
+        sign_url = f"{server.url}/api/v1/petitions/bench-sign/signatures/"
+        warm = wrk(sign_url, "sign", runid + "w", 2, args.connections, args.threads)
+        runs["sign (POST signatures/)"] = wrk(sign_url, "sign", runid, **load)
+        accepted = warm["ok"] + runs["sign (POST signatures/)"]["ok"]
+        count_url = f"{server.url}/api/v1/petitions/bench-sign/count/"
+        wrk(count_url, "get", runid, 2, args.connections, args.threads)
+        runs["count (GET count/)"] = wrk(count_url, "get", runid, **load)
+        wrk(server.url + "/bench-sign/", "get", runid, 2, args.connections, args.threads)
+        runs["petition page (GET)"] = wrk(server.url + "/bench-sign/", "get", runid, **load)
+        growth = {"1k": [], "1m": []}
+        for _ in range(2):
+            for size, slug in (("1k", "growth-1k"), ("1m", "growth-1m")):
+                url = f"{server.url}/api/v1/petitions/{slug}/count/"
+                growth[size].append(wrk(url, "get", runid, max(2, args.duration // 3), args.connections, args.threads))
+        memory = {"worker_peak_rss_mb": server.worker_peak_rss_mb()}
+    finally:
+        server.stop()
+
+    # The table's row names, shortened for the ratios.
+    named = dict(zip(["floor_json", "floor_insert", "peer", "sign", "count", "page"], runs.values(), strict=True))
+    results["runs"] = named
+    results["table"] = runs
+    results["growth"] = {
+        "count_p50_ms_1k": min(run["p50_ms"] for run in growth["1k"]),
+        "count_p50_ms_1m": min(run["p50_ms"] for run in growth["1m"]),
+        "count_rps_1k": max(run["rps"] for run in growth["1k"]),
+        "count_rps_1m": max(run["rps"] for run in growth["1m"]),
+        **task("fresh-reads", env=env),
+    }
+    log("exactness and the 1M-row export")
+    results["exactness"] = task("exactness", runid, accepted, env=env)
+    memory.update(task("export", env=env))
+    results["memory"] = memory
+    product_runs = [named[k] for k in ("sign", "count", "page")] + growth["1k"] + growth["1m"]
+    results["errors"] = sum(run["non_2xx"] + run["socket_errors"] for run in product_runs)
+    results["bench_seconds"] = round(time.time() - started)
+    table = report(results)
+    results["report"] = table
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+    print(table)
+    print(f"\nwritten to {RESULTS / 'latest.json'}")
+
+
+if __name__ == "__main__":
+    main()
