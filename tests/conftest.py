@@ -29,10 +29,11 @@ def site_root(db):
     from wagtail_petitions.models import PetitionIndexPage
 
     Locale.objects.get_or_create(language_code="en")
-    root = Page.get_first_root_node()
+    # A transactional test before this one flushed the tables, Wagtail's root page and default site included.
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
     index = PetitionIndexPage(title="Petitions", slug="petitions-index")
     root.add_child(instance=index)
-    site = Site.objects.get(is_default_site=True)
+    site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True, site_name="Petitions")
     site.root_page = index
     site.hostname = "testserver"
     site.port = 80

@@ -70,6 +70,13 @@ def fingerprint(*parts) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def lock_id(key: str) -> int:
+    """The PostgreSQL advisory lock number of ``key`` (a keyed 64-bit hash)."""
+    return int.from_bytes(
+        hashlib.blake2b(key.encode(), key=_LOCK_NAMESPACE, digest_size=8).digest(), "big", signed=True
+    )
+
+
 def _lock_and_fetch(key: str):
     """Take the key's lock (``IdempotencyKeyInFlight`` if another transaction holds it) and read its stored answer.
 
@@ -78,14 +85,11 @@ def _lock_and_fetch(key: str):
     """
     if connection.vendor != "postgresql":
         return IdempotencyKey.objects.filter(key=key).values_list("fingerprint", "status_code", "response_body").first()
-    lock_id = int.from_bytes(
-        hashlib.blake2b(key.encode(), key=_LOCK_NAMESPACE, digest_size=8).digest(), "big", signed=True
-    )
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_try_advisory_xact_lock(%s), stored.fingerprint, stored.status_code, stored.response_body "
             f"FROM (SELECT 1) AS one LEFT JOIN {IdempotencyKey._meta.db_table} AS stored ON stored.key = %s",
-            [lock_id, key],
+            [lock_id(key), key],
         )
         locked, *stored = cursor.fetchone()
     if not locked:
