@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -87,7 +88,7 @@ def flush_redis(redis_url):
 
 
 class Server:
-    def __init__(self, settings, port, workers, env, probe):
+    def __init__(self, settings, port, workers, threads, env, probe):
         self.url = f"http://{HOST}:{port}"
         cmd = [
             str(BIN / "gunicorn"),
@@ -96,6 +97,10 @@ class Server:
             f"{HOST}:{port}",
             "--workers",
             str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(threads),
             "--log-level",
             "warning",
             "--chdir",
@@ -146,10 +151,27 @@ def wrk(url, mode, runid, duration, connections, threads):
         "p50_ms": round(data["p50_us"] / 1000, 2),
         "p99_ms": round(data["p99_us"] / 1000, 2),
         "requests": data["requests"],
+        "seconds": seconds,
         "ok": data["ok"],
         "non_2xx": data["non_2xx"],
         "socket_errors": data["socket_errors"],
         "statuses_seen": data["statuses_seen"].strip(),
+    }
+
+
+def combine(runs):
+    """One row from its slices: totals for counts and rates, the median slice for latencies."""
+    seconds = sum(run["seconds"] for run in runs)
+    return {
+        "rps": round(sum(run["requests"] for run in runs) / seconds, 1),
+        "ok_rps": round(sum(run["ok"] for run in runs) / seconds, 1),
+        "p50_ms": statistics.median(run["p50_ms"] for run in runs),
+        "p99_ms": statistics.median(run["p99_ms"] for run in runs),
+        "requests": sum(run["requests"] for run in runs),
+        "ok": sum(run["ok"] for run in runs),
+        "non_2xx": sum(run["non_2xx"] for run in runs),
+        "socket_errors": sum(run["socket_errors"] for run in runs),
+        "seconds": round(seconds, 2),
     }
 
 
@@ -207,7 +229,7 @@ def report(results):
         f"{'row':<34} {'req/s':>9} {'ok/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'sock err':>8}",
         "-" * 90,
     ]
-    for name, run in r.items():
+    for name, run in results["table"].items():
         lines.append(
             f"{name:<34} {run['rps']:>9,.0f} {run['ok_rps']:>9,.0f} {run['p50_ms']:>8.2f} {run['p99_ms']:>8.2f} "
             f"{run['non_2xx']:>8} {run['socket_errors']:>8}"
@@ -233,8 +255,10 @@ def report(results):
     lines.append("")
     c = results["config"]
     lines.append(
-        f"{c['workers']} {c['worker_class']} gunicorn workers, wrk {c['threads']} threads x {c['connections']} "
-        f"connections, {c['duration']} s per row, bench took {results['bench_seconds']} s"
+        f"{c['workers']} gunicorn {c['worker_class']} workers x {c['threads_per_worker']} threads on {c['cpus']} CPUs, "
+        f"wrk {c['threads']} threads x {c['connections']} connections, {c['duration']} s per row in {c['rounds']} "
+        f"turns; bench took {results['bench_seconds']} s; load average before {results['load_average_before'][0]:.1f}"
+        f", after {results['load_average_after'][0]:.1f}"
     )
     return "\n".join(lines)
 
@@ -244,11 +268,13 @@ def report(results):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", "10")))
+    parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", "12")))
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 2 * (os.cpu_count() or 1))))
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8100")))
+    parser.add_argument("--threads-per-worker", type=int, default=4, help="gunicorn gthread threads per worker")
+    parser.add_argument("--rounds", type=int, default=3, help="rows take turns in this many slices of the duration")
     args = parser.parse_args()
     started = time.time()
 
@@ -275,54 +301,55 @@ def main():
         "PYTHONDONTWRITEBYTECODE": "1",
     }
     log("migrating, loading content and 1,001,000 signatures")
-    results = {"config": {**vars(args), "worker_class": "sync"}, "prepare": task("prepare", site_url, env=env)}
+    results = {
+        "config": {**vars(args), "worker_class": "gthread", "cpus": os.cpu_count()},
+        "load_average_before": os.getloadavg(),
+        "prepare": task("prepare", site_url, env=env),
+    }
     runid = task("runid", env=env)["runid"]
-    runs = {}
-    load = {"duration": args.duration, "connections": args.connections, "threads": args.threads}
+    slice_seconds = max(2, round(args.duration / args.rounds))
 
-    log("floor: bare Django, no middleware")
-    floor = Server("bench.floor.settings", args.port + 1, args.workers, env, "/floor/json/")
+    log("starting the floor server (bare Django, no middleware) and the product server")
+    floor = Server("bench.floor.settings", args.port + 1, args.workers, args.threads_per_worker, env, "/floor/json/")
+    server = Server("bench.settings", args.port, args.workers, args.threads_per_worker, env, "/healthz")
+    rows = {
+        "floor: constant JSON": (floor.url + "/floor/json/", "get"),
+        "floor: one INSERT": (floor.url + "/floor/insert/", "get"),
+        "peer: Wagtail form POST": (server.url + "/peer-form/", "peer"),
+        "sign: POST signatures/": (server.url + "/api/v1/petitions/bench-sign/signatures/", "sign"),
+        "count: GET count/": (server.url + "/api/v1/petitions/bench-sign/count/", "get"),
+        "petition page: GET": (server.url + "/bench-sign/", "get"),
+    }
+    growth_rows = {size: f"{server.url}/api/v1/petitions/growth-{size}/count/" for size in ("1k", "1m")}
+    # Rows take turns, a slice at a time, so a change in the machine's load hits every row alike.
+    rounds = {name: [] for name in [*rows, *growth_rows]}
     try:
-        wrk(floor.url + "/floor/json/", "get", runid, 2, args.connections, args.threads)
-        runs["floor_json"] = wrk(floor.url + "/floor/json/", "get", runid, **load)
-        wrk(floor.url + "/floor/insert/", "get", runid, 2, args.connections, args.threads)
-        runs["floor_insert"] = wrk(floor.url + "/floor/insert/", "get", runid, **load)
-    finally:
-        floor.stop()
-
-    log("product server")
-    server = Server("bench.settings", args.port, args.workers, env, "/healthz")
-    accepted = 0
-    try:
-        wrk(server.url + "/peer-form/", "peer", runid + "w", 2, args.connections, args.threads)
-        runs["peer (Wagtail form POST)"] = wrk(server.url + "/peer-form/", "peer", runid, **load)
-        sign_url = f"{server.url}/api/v1/petitions/bench-sign/signatures/"
-        warm = wrk(sign_url, "sign", runid + "w", 2, args.connections, args.threads)
-        runs["sign (POST signatures/)"] = wrk(sign_url, "sign", runid, **load)
-        accepted = warm["ok"] + runs["sign (POST signatures/)"]["ok"]
-        count_url = f"{server.url}/api/v1/petitions/bench-sign/count/"
-        wrk(count_url, "get", runid, 2, args.connections, args.threads)
-        runs["count (GET count/)"] = wrk(count_url, "get", runid, **load)
-        wrk(server.url + "/bench-sign/", "get", runid, 2, args.connections, args.threads)
-        runs["petition page (GET)"] = wrk(server.url + "/bench-sign/", "get", runid, **load)
-        growth = {"1k": [], "1m": []}
-        for _ in range(2):
-            for size, slug in (("1k", "growth-1k"), ("1m", "growth-1m")):
-                url = f"{server.url}/api/v1/petitions/{slug}/count/"
-                growth[size].append(wrk(url, "get", runid, max(2, args.duration // 3), args.connections, args.threads))
+        for url, mode in rows.values():
+            wrk(url, mode, runid + "w", 1, args.connections, args.threads)
+        for round_number in range(args.rounds):
+            log(f"round {round_number + 1}/{args.rounds}")
+            for name, (url, mode) in rows.items():
+                rounds[name].append(wrk(url, mode, runid, slice_seconds, args.connections, args.threads))
+            for size, url in growth_rows.items():
+                rounds[size].append(wrk(url, "get", runid, max(2, slice_seconds // 2), args.connections, args.threads))
         memory = {"worker_peak_rss_mb": server.worker_peak_rss_mb()}
     finally:
         server.stop()
+        floor.stop()
+    runs = {name: combine(rounds[name]) for name in rows}
+    accepted = sum(run["ok"] for run in rounds["sign: POST signatures/"])
+    growth = {"1k": rounds["1k"], "1m": rounds["1m"]}
 
     # The table's row names, shortened for the ratios.
     named = dict(zip(["floor_json", "floor_insert", "peer", "sign", "count", "page"], runs.values(), strict=True))
     results["runs"] = named
     results["table"] = runs
+    results["rounds"] = rounds
     results["growth"] = {
-        "count_p50_ms_1k": min(run["p50_ms"] for run in growth["1k"]),
-        "count_p50_ms_1m": min(run["p50_ms"] for run in growth["1m"]),
-        "count_rps_1k": max(run["rps"] for run in growth["1k"]),
-        "count_rps_1m": max(run["rps"] for run in growth["1m"]),
+        "count_p50_ms_1k": statistics.median(run["p50_ms"] for run in growth["1k"]),
+        "count_p50_ms_1m": statistics.median(run["p50_ms"] for run in growth["1m"]),
+        "count_rps_1k": combine(growth["1k"])["rps"],
+        "count_rps_1m": combine(growth["1m"])["rps"],
         **task("fresh-reads", env=env),
     }
     log("exactness and the 1M-row export")
@@ -332,6 +359,7 @@ def main():
     product_runs = [named[k] for k in ("sign", "count", "page")] + growth["1k"] + growth["1m"]
     results["errors"] = sum(run["non_2xx"] + run["socket_errors"] for run in product_runs)
     results["bench_seconds"] = round(time.time() - started)
+    results["load_average_after"] = os.getloadavg()
     table = report(results)
     results["report"] = table
     RESULTS.mkdir(exist_ok=True)

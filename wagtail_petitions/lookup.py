@@ -35,6 +35,31 @@ def page_generation() -> int:
     return generation
 
 
+_local_generation: list = [0.0, None]  # [valid until (monotonic), generation]
+
+
+def local_cache_seconds() -> float:
+    """How long a process may trust what it read from the shared cache (``RESPONSE_LOCAL_CACHE_SECONDS``)."""
+    return getattr(settings, "WAGTAIL_PETITIONS_RESPONSE_LOCAL_CACHE_SECONDS", 1)
+
+
+def current_generation() -> int:
+    """The page generation, re-read from the shared cache at most every ``local_cache_seconds()``.
+
+    So a warm lookup or cached page costs no network round trip; another process's publish is seen here within
+    that delay (one second by default), this process's own at once.
+    """
+    local_seconds = local_cache_seconds()
+    if local_seconds <= 0:
+        return page_generation()
+    valid_until, generation = _local_generation
+    now = time.monotonic()
+    if generation is None or valid_until <= now:
+        generation = page_generation()
+        _local_generation[:] = [now + local_seconds, generation]
+    return generation
+
+
 def bump_page_generation() -> None:
     """Forget every cached lookup and page, in every process. Called when pages are published or removed."""
     try:
@@ -43,6 +68,7 @@ def bump_page_generation() -> None:
         cache.set(GENERATION_CACHE_KEY, time.time_ns(), None)
     with _lock:
         _lookups.clear()
+        _local_generation[:] = [0.0, None]
 
 
 def find_petition(slug: str, language: str | None = None, *, queryset=None):
@@ -55,7 +81,7 @@ def find_petition(slug: str, language: str | None = None, *, queryset=None):
     if queryset is not None:
         return _find_petition(slug, language, queryset)
     key = (slug, (language or "").lower())
-    generation = page_generation()
+    generation = current_generation()
     hit = _lookups.get(key)
     if hit is not None and hit[0] == generation and hit[1] > time.monotonic():
         return hit[2]

@@ -28,7 +28,7 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe
 
-from .lookup import bump_page_generation, page_generation
+from .lookup import bump_page_generation, current_generation, local_cache_seconds
 
 CACHE_KEY = "wagtail_petitions:response:{}"
 PAGE_ROUTE = "wagtail_serve"
@@ -46,10 +46,6 @@ def page_cache_seconds() -> int:
 def page_max_age() -> int:
     """``max-age`` sent with cached pages, for browsers and CDNs (which only learn of a publish when it expires)."""
     return getattr(settings, "WAGTAIL_PETITIONS_PAGE_MAX_AGE", 30)
-
-
-def local_cache_seconds() -> float:
-    return getattr(settings, "WAGTAIL_PETITIONS_RESPONSE_LOCAL_CACHE_SECONDS", 1)
 
 
 def count_cache_seconds() -> int:
@@ -141,7 +137,7 @@ class PublicResponseCacheMiddleware:
     def cache_key(self, request, kind) -> str:
         where = f"{request.get_host()}{request.get_full_path()}"
         if kind == "page":
-            return CACHE_KEY.format(f"page:{page_generation()}:{where}")
+            return CACHE_KEY.format(f"page:{current_generation()}:{where}")
         return CACHE_KEY.format(f"count:{where}")
 
     def entry_for(self, request, response, kind):
