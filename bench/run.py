@@ -97,6 +97,7 @@ class Server:
             f"{HOST}:{port}",
             "--workers",
             str(workers),
+            "--preload",  # every worker is ready when the first answers
             "--worker-class",
             "gthread",
             "--threads",
@@ -329,7 +330,8 @@ def main():
         for round_number in range(args.rounds):
             log(f"round {round_number + 1}/{args.rounds}")
             for name, (url, mode) in rows.items():
-                rounds[name].append(wrk(url, mode, runid, slice_seconds, args.connections, args.threads))
+                turn = f"{runid}r{round_number}"  # fresh emails and keys in every turn
+                rounds[name].append(wrk(url, mode, turn, slice_seconds, args.connections, args.threads))
             for size, url in growth_rows.items():
                 rounds[size].append(wrk(url, "get", runid, max(2, slice_seconds // 2), args.connections, args.threads))
         memory = {"worker_peak_rss_mb": server.worker_peak_rss_mb()}
