@@ -144,20 +144,25 @@ def exactness(runid, accepted_seen):
 
 
 def fresh_reads():
-    """What a cache miss costs: one tally read from the database, at 1k and at 1M signatures, vs a row count."""
+    """What a cache miss costs: one tally read from the database, at 1k and at 1M signatures, vs a row count.
+
+    The two petitions take turns and the fastest read of each counts: on a shared machine the minimum is the cost,
+    the rest is waiting for the CPU.
+    """
     from wagtail_petitions import tally
     from wagtail_petitions.models import PetitionPage, Signature
 
-    result = {}
-    for slug in GROWTH:
-        key = PetitionPage.objects.get(slug=slug).get_tally_key()
-        tally.read(key)
-        samples = []
-        for _ in range(50):
+    keys = {slug: PetitionPage.objects.get(slug=slug).get_tally_key() for slug in GROWTH}
+    samples = {slug: [] for slug in GROWTH}
+    for _ in range(100):
+        for slug, key in keys.items():
             started = time.perf_counter()
             tally.read(key)
-            samples.append(time.perf_counter() - started)
-        result[f"tally_read_ms_{slug}"] = round(statistics.median(samples) * 1000, 3)
+            samples[slug].append(time.perf_counter() - started)
+    result = {}
+    for slug, key in keys.items():
+        result[f"tally_read_ms_{slug}"] = round(min(samples[slug]) * 1000, 3)
+        result[f"tally_read_median_ms_{slug}"] = round(statistics.median(samples[slug]) * 1000, 3)
         started = time.perf_counter()
         Signature.objects.filter(petition_key=key).count()
         result[f"row_count_ms_{slug}"] = round((time.perf_counter() - started) * 1000, 1)

@@ -1,5 +1,6 @@
 -- wrk script for `make bench`. Usage: wrk -s bench.lua URL -- MODE RUNID
---   get:  plain GETs of URL;  sign: JSON signatures with a distinct email and Idempotency-Key per request;
+--   get:  plain GETs of URL;  sign: JSON signatures with a distinct email and Idempotency-Key per request, every
+--   other one through a partner (as the widget sends them); sign-bare: the same without key and partner;
 --   peer: the same signer as a form POST to the Wagtail form page (with a CSRF cookie and token).
 -- Prints one line "BENCHJSON {...}" with requests, duration, status counts and latency percentiles.
 
@@ -29,16 +30,15 @@ local function signer()
 end
 
 function request()
-  if mode == "sign" then
+  if mode == "sign" or mode == "sign-bare" then
     local email, country = signer()
-    local partner = (n % 2 == 0) and ',"partner":"bench-partner"' or ""
+    local partner = (mode == "sign" and n % 2 == 0) and ',"partner":"bench-partner"' or ""
     local body = string.format(
       '{"first_name":"Bench","last_name":"Signer","email":"%s","country":"%s","consent_updates":true%s}',
       email, country, partner)
-    return wrk.format("POST", nil, {
-      ["Content-Type"] = "application/json",
-      ["Idempotency-Key"] = string.format("k%s-%d-%d", runid, tid, n),
-    }, body)
+    local headers = {["Content-Type"] = "application/json"}
+    if mode == "sign" then headers["Idempotency-Key"] = string.format("k%s-%d-%d", runid, tid, n) end
+    return wrk.format("POST", nil, headers, body)
   elseif mode == "peer" then
     local email, country = signer()
     local body = string.format(
