@@ -13,7 +13,7 @@ REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"sign": "100000/m
 WAGTAIL_PETITIONS_RESPONSE_LOCAL_CACHE_SECONDS = 0
 
 if REDIS_URL:  # noqa: F405
-    from django.core.cache.backends.redis import RedisCache
+    from petitions_site.cache import RedisCache
 
     class OwnKeysRedisCache(RedisCache):
         """``clear()`` deletes this cache's keys only: the pytest-xdist workers (and the app servers a test starts)
