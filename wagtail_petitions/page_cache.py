@@ -183,10 +183,10 @@ class PublicResponseCacheMiddleware:
 
     def respond(self, request, entry, hit: bool):
         status, content, headers = entry
-        response = HttpResponse(content, status=status)
-        for name, value in headers:
-            response[name] = value
-        response["X-Cache"] = "hit" if hit else "miss"
+        response = HttpResponse(content, status=status, headers={**dict(headers), "X-Cache": "hit" if hit else "miss"})
+        meta = request.META
+        if "HTTP_IF_NONE_MATCH" not in meta and "HTTP_IF_MODIFIED_SINCE" not in meta:
+            return response  # the common case, kept cheap: this runs for every cached read
         conditional = get_conditional_response(
             request,
             etag=response.get("ETag"),

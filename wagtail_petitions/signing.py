@@ -148,6 +148,10 @@ def _insert_in_one_statement(signature) -> tuple[bool, int | None]:
     compiler = query.get_compiler(using=alias)
     compiler.returning_fields = [model._meta.pk]
     [(insert_sql, insert_params)] = compiler.as_sql()
+    # Only the one-signature-per-signer constraint means "a repeat"; any other conflict must raise.
+    quote = connections[alias].ops.quote_name
+    target = ", ".join(quote(model._meta.get_field(name).column) for name in ("petition_key", "email_normalized"))
+    insert_sql = insert_sql.replace("ON CONFLICT DO NOTHING", f"ON CONFLICT ({target}) DO NOTHING", 1)
     if not signature.is_counted:
         sql, params = f"WITH inserted AS ({insert_sql}) SELECT (SELECT {_pk(model)} FROM inserted), NULL", insert_params
     else:
