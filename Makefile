@@ -40,5 +40,10 @@ lint: venv
 test: lint
 	$(PY) -m pytest -n 2 --dist loadgroup -q
 
+# Load test of the production server (PostgreSQL + Redis, gunicorn, wrk); not part of `make test`. See bench/run.py.
+# Drops and recreates BENCH_DATABASE_URL's database (default petitions_bench) and flushes BENCH_REDIS_URL's db.
+bench: venv
+	$(PY) -m bench.run
+
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache

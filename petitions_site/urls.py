@@ -7,7 +7,10 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from embed.oembed import oembed
 
+from .health import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/", include("widget_api.urls")),

@@ -46,7 +46,7 @@ def site_root(db):
     root = wagtail_tree_root()
     index = PetitionIndexPage(title="Petitions", slug="petitions-index")
     root.add_child(instance=index)
-    site = Site.objects.get(is_default_site=True)
+    site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True, site_name="Petitions")
     site.root_page = index
     site.hostname = "testserver"
     site.port = 80

@@ -7,3 +7,8 @@ class WagtailPetitionsAppConfig(AppConfig):
     label = "wagtail_petitions"
     verbose_name = _("Petitions")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import page_cache
+
+        page_cache.connect()

@@ -6,7 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, connections, models, router, transaction
+from django.db.models.constants import OnConflict
+from django.db.models.signals import post_save, pre_save
+from django.db.models.sql import InsertQuery
 
 from . import tally
 from .models import Channel, SignatureState
@@ -43,6 +46,8 @@ class SigningResult:
     signature: Any
     # False for a repeat signer. Never shown to the signer: a repeat gets the same answer as a new signature.
     created: bool
+    # The petition's total as the signer should see it: includes their own signature (see ``tally.add``).
+    signature_count: int | None = None
 
 
 def sign_petition(
@@ -82,24 +87,94 @@ def sign_petition(
         channel=channel,
         state=state,
     )
-    try:
-        with transaction.atomic():
-            signature.save()
-            if signature.is_counted:
-                tally.add(
-                    signature.petition_key,
-                    country=str(signature.country),
-                    partner_id=signature.partner_id,
-                    channel=signature.channel,
-                )
-    except IntegrityError:
-        existing = signature.__class__.objects.filter(
-            petition_key=signature.petition_key, email_normalized=signature.email_normalized
-        ).first()
-        if existing is None:
-            raise
-        return SigningResult(petition=petition, signature=existing, created=False)
+    if _can_insert_in_one_statement(signature):
+        inserted, signature_count = _insert_in_one_statement(signature)
+        if not inserted:
+            return _repeat(petition, signature)
+    else:
+        signature_count = None
+        try:
+            with transaction.atomic():
+                signature.save()
+                if signature.is_counted:
+                    signature_count = tally.add(
+                        signature.petition_key,
+                        country=str(signature.country),
+                        partner_id=signature.partner_id,
+                        channel=signature.channel,
+                    )
+        except IntegrityError:
+            if not signature.__class__.objects.filter(
+                petition_key=signature.petition_key, email_normalized=signature.email_normalized
+            ).exists():
+                raise
+            return _repeat(petition, signature)
     transaction.on_commit(
         lambda: petition_signed.send(sender=signature.__class__, petition=petition, signature=signature)
     )
-    return SigningResult(petition=petition, signature=signature, created=True)
+    return SigningResult(petition=petition, signature=signature, created=True, signature_count=signature_count)
+
+
+def _repeat(petition, signature) -> SigningResult:
+    existing = signature.__class__.objects.get(
+        petition_key=signature.petition_key, email_normalized=signature.email_normalized
+    )
+    # Rare (a repeat), so an exact read of the bucket rows is affordable; it includes the earlier signature.
+    count = tally.total(signature.petition_key)
+    return SigningResult(petition=petition, signature=existing, created=False, signature_count=count)
+
+
+def _can_insert_in_one_statement(signature) -> bool:
+    """The fast path needs PostgreSQL and a plain signature model (no ``save()`` override, no parent table)."""
+    model = signature.__class__
+    return (
+        connections[router.db_for_write(model)].vendor == "postgresql"
+        and model.save is models.Model.save
+        and not model._meta.parents
+    )
+
+
+def _insert_in_one_statement(signature) -> tuple[bool, int | None]:
+    """INSERT the signature unless this signer already signed, and count it, in one statement (one round trip,
+    atomic without a transaction, no savepoint). Returns ``(inserted, total shown to the signer)``.
+    """
+    model = signature.__class__
+    alias = router.db_for_write(model)
+    # The signals Model.save() would send, so receivers see no difference.
+    pre_save.send(sender=model, instance=signature, raw=False, using=alias, update_fields=None)
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key and not getattr(f, "generated", False)]
+    query = InsertQuery(model, on_conflict=OnConflict.IGNORE)
+    query.insert_values(fields, [signature])
+    compiler = query.get_compiler(using=alias)
+    compiler.returning_fields = [model._meta.pk]
+    [(insert_sql, insert_params)] = compiler.as_sql()
+    # Only the one-signature-per-signer constraint means "a repeat"; any other conflict must raise.
+    quote = connections[alias].ops.quote_name
+    target = ", ".join(quote(model._meta.get_field(name).column) for name in ("petition_key", "email_normalized"))
+    insert_sql = insert_sql.replace("ON CONFLICT DO NOTHING", f"ON CONFLICT ({target}) DO NOTHING", 1)
+    if not signature.is_counted:
+        sql, params = f"WITH inserted AS ({insert_sql}) SELECT (SELECT {_pk(model)} FROM inserted), NULL", insert_params
+    else:
+        sql, params = tally.insert_and_add_sql(
+            insert_sql,
+            insert_params,
+            _pk(model),
+            signature.petition_key,
+            country=str(signature.country),
+            partner_id=signature.partner_id,
+            channel=signature.channel,
+        )
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        pk, total = cursor.fetchone()
+    if pk is None:
+        return False, None
+    signature.pk = pk
+    signature._state.adding = False
+    signature._state.db = alias
+    post_save.send(sender=model, instance=signature, created=True, update_fields=None, raw=False, using=alias)
+    return True, int(total) if total is not None else None
+
+
+def _pk(model) -> str:
+    return connection.ops.quote_name(model._meta.pk.column)

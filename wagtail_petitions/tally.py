@@ -33,33 +33,68 @@ class TallySnapshot:
     updated_at: datetime | None = None
 
 
+def _bucket_upsert(values_sql: str) -> str:
+    table = TallyCounter._meta.db_table
+    return (
+        f"INSERT INTO {table} (petition_key, channel, country, partner_id, shard, count, updated_at) {values_sql} "
+        "ON CONFLICT (petition_key, channel, country, partner_id, shard) "
+        f"DO UPDATE SET count = {table}.count + EXCLUDED.count, updated_at = EXCLUDED.updated_at"
+    )
+
+
+def _bucket_params(petition_key, country, partner_id, channel, amount) -> list:
+    key = TallyCounter._meta.get_field("petition_key").get_db_prep_value(petition_key, connection)
+    now = TallyCounter._meta.get_field("updated_at").get_db_prep_value(timezone.now(), connection)
+    return [key, channel, country or "", partner_id or 0, random.randrange(conf.TALLY_SHARDS), amount, now]
+
+
+def _total_sql() -> str:
+    return f"COALESCE((SELECT SUM(count) FROM {TallyCounter._meta.db_table} WHERE petition_key = %s), 0)"
+
+
 def add(
     petition_key, *, country: str = "", partner_id: int | None = 0, channel: str = Channel.ONLINE, amount: int = 1
-) -> None:
+) -> int:
     """Add ``amount`` (negative to remove) to a random shard of the bucket. Call inside the writing transaction.
 
-    The cached snapshot is left alone: readers see the new figure within ``COUNT_CACHE_SECONDS``, and a caller
-    that must show it at once (the signing response) reads with ``get_tally(fresh=True)``.
+    Returns the petition's total including this change: the sum of the bucket rows as committed when the statement
+    started, plus ``amount``. On PostgreSQL it comes back from the same statement (one round trip, no extra lock);
+    it may miss signatures committed meanwhile but always includes the caller's, which is what a signer is shown.
+    The cached snapshot is left alone: readers see the new figure within ``COUNT_CACHE_SECONDS``.
     """
-    table = TallyCounter._meta.db_table
-    key_field = TallyCounter._meta.get_field("petition_key")
-    now_field = TallyCounter._meta.get_field("updated_at")
+    params = _bucket_params(petition_key, country, partner_id, channel, amount)
+    key = params[0]
+    upsert = _bucket_upsert("VALUES (%s, %s, %s, %s, %s, %s, %s)")
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (petition_key, channel, country, partner_id, shard, count, updated_at) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s) "
-            "ON CONFLICT (petition_key, channel, country, partner_id, shard) "
-            f"DO UPDATE SET count = {table}.count + EXCLUDED.count, updated_at = EXCLUDED.updated_at",
-            [
-                key_field.get_db_prep_value(petition_key, connection),
-                channel,
-                country or "",
-                partner_id or 0,
-                random.randrange(conf.TALLY_SHARDS),
-                amount,
-                now_field.get_db_prep_value(timezone.now(), connection),
-            ],
-        )
+        if connection.vendor == "postgresql":
+            # The sub-select sees the statement's snapshot, which never includes the row this statement changes.
+            cursor.execute(
+                f"WITH bump AS ({upsert} RETURNING 1) SELECT {_total_sql()} + %s FROM bump", [*params, key, amount]
+            )
+            return int(cursor.fetchone()[0])
+        cursor.execute(upsert, params)
+        # Elsewhere (SQLite) writers are serialised, so a read in the same transaction is exact.
+        cursor.execute(f"SELECT {_total_sql()}", [key])
+        return int(cursor.fetchone()[0])
+
+
+def insert_and_add_sql(insert_sql: str, insert_params, pk_column: str, petition_key, *, country, partner_id, channel):
+    """One PostgreSQL statement that runs ``insert_sql`` (``INSERT ... ON CONFLICT DO NOTHING RETURNING pk``) and,
+    only if it inserted a row, adds 1 to the tally. It returns ``(pk or NULL, total)``; the total includes the new
+    row. Being one statement, it is atomic even in autocommit mode: the row and its count exist together or not.
+    """
+    params = _bucket_params(petition_key, country, partner_id, channel, 1)
+    sql = (
+        f"WITH inserted AS ({insert_sql}), "
+        f"bumped AS ({_bucket_upsert('SELECT %s, %s, %s, %s, %s, %s, %s FROM inserted')} RETURNING 1) "
+        f"SELECT (SELECT {pk_column} FROM inserted), {_total_sql()} + (SELECT COUNT(*) FROM bumped)"
+    )
+    return sql, [*insert_params, *params, params[0]]
+
+
+def total(petition_key) -> int:
+    """The petition's total straight from the bucket rows (a sum over a few hundred rows at most)."""
+    return TallyCounter.objects.filter(petition_key=petition_key).aggregate(n=Sum("count"))["n"] or 0
 
 
 def read(petition_key) -> TallySnapshot:

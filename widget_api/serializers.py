@@ -85,9 +85,13 @@ class PetitionDetailSerializer(PetitionSummarySerializer):
     target = serializers.CharField()
     closes_at = serializers.DateTimeField(allow_null=True)
     signatures_by_country = serializers.SerializerMethodField()
+    signatures_by_partner = serializers.SerializerMethodField()
 
     def get_signatures_by_country(self, petition) -> list[dict]:
         return [{"country": code, "count": n} for code, n in petition.get_tally().by_country]
+
+    def get_signatures_by_partner(self, petition) -> list[dict]:
+        return [{"partner": slug, "count": n} for slug, n in petition.get_tally().by_partner]
 
 
 class PetitionCountSerializer(serializers.Serializer):

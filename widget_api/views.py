@@ -5,7 +5,7 @@ import json
 
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
-from drf_spectacular.utils import OpenApiTypes, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -16,7 +16,7 @@ from wagtail_petitions.lookup import find_petition
 from wagtail_petitions.models import PetitionPage, PetitionStatus
 from wagtail_petitions.signing import InvalidSignature, PetitionNotOpen, sign_petition
 
-from . import serializers
+from . import idempotency, serializers
 from .throttling import PrivateScopedRateThrottle
 
 
@@ -82,32 +82,60 @@ class PetitionCountView(APIView):
 
 
 class SignatureCreateView(APIView):
-    """Sign a petition. A repeat signer gets the same answer as a new one and is counted once."""
+    """Sign a petition. A repeat signer gets the same answer as a new one and is counted once.
+
+    With an ``Idempotency-Key`` header, a retry gets the first answer (see ``widget_api.idempotency``).
+    """
 
     throttle_classes = [PrivateScopedRateThrottle]
     throttle_scope = "sign"
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: serializers.SignatureAcceptedSerializer})
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        parameters=[
+            OpenApiParameter(
+                idempotency.HEADER,
+                location=OpenApiParameter.HEADER,
+                required=False,
+                description="A random UUID per submission, reused when retrying it.",
+            )
+        ],
+        responses={201: serializers.SignatureAcceptedSerializer},
+    )
     def post(self, request, slug):
+        key = idempotency.key_from_request(request)
         petition = get_petition_or_404(request, slug)
         if not isinstance(request.data, dict):
             raise ValidationError({"non_field_errors": ["Send a JSON object."]}, code="invalid")
+        if key is None:
+            status_code, body = self.sign(petition, request.data)
+            return Response(body, status=status_code)
+        request_fingerprint = idempotency.fingerprint(slug, request.query_params.get("lang"), request.data)
+        status_code, body, replayed = idempotency.run_once(
+            key, request_fingerprint, lambda: self.sign(petition, request.data)
+        )
+        response = Response(body, status=status_code)
+        if replayed:
+            response["Idempotent-Replayed"] = "true"
+        return response
+
+    def sign(self, petition, data) -> tuple[int, dict]:
         try:
-            sign_petition(petition, request.data)
+            result = sign_petition(petition, data)
         except InvalidSignature as error:
-            return Response({"errors": error.errors}, status=status.HTTP_400_BAD_REQUEST)
+            return status.HTTP_400_BAD_REQUEST, {"errors": error.errors}
         except PetitionNotOpen as error:
-            return Response(
-                {"errors": {"non_field_errors": [{"code": error.code, "message": str(error)}]}},
-                status=status.HTTP_409_CONFLICT,
-            )
-        tally = petition.get_tally(fresh=True)
+            return status.HTTP_409_CONFLICT, {
+                "errors": {"non_field_errors": [{"code": error.code, "message": str(error)}]}
+            }
+        # The count returned by signing includes this signature; no aggregate is read again for the answer.
+        count = result.signature_count if result.signature_count is not None else petition.get_tally().total
         data = serializers.SignatureAcceptedSerializer(
             {
                 "status": "signed",
-                "signature_count": tally.total,
-                "goal": petition.get_displayed_goal(tally.total),
+                "signature_count": count,
+                "goal": petition.get_displayed_goal(count),
                 "thank_you_text": petition.thank_you_text,
             }
         ).data
-        return Response(data, status=status.HTTP_201_CREATED)
+        return status.HTTP_201_CREATED, dict(data)

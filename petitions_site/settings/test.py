@@ -9,3 +9,27 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"sign": "100000/minute"}}  # noqa: F405
+# Tests clear the shared cache between steps; the per-process copy of cached responses would outlive that.
+WAGTAIL_PETITIONS_RESPONSE_LOCAL_CACHE_SECONDS = 0
+
+if REDIS_URL:  # noqa: F405
+    from petitions_site.cache import RedisCache
+
+    class OwnKeysRedisCache(RedisCache):
+        """``clear()`` deletes this cache's keys only: the pytest-xdist workers (and the app servers a test starts)
+        share one Redis database, and Redis's FLUSHDB would wipe the other workers' state mid-test."""
+
+        def clear(self):
+            client = self._cache.get_client(None, write=True)
+            keys = list(client.scan_iter(match=self.make_key("*"), count=1000))
+            if keys:
+                client.delete(*keys)
+            return True
+
+    CACHES = {  # noqa: F405
+        "default": {
+            **CACHES["default"],  # noqa: F405
+            "BACKEND": "petitions_site.settings.test.OwnKeysRedisCache",
+            "KEY_PREFIX": f"petitions-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}",  # noqa: F405
+        }
+    }

@@ -1,0 +1,214 @@
+"""Steps of ``make bench`` that need Django, run in their own process: ``python -m bench.tasks STEP [args]``.
+
+Each prints one JSON object on its last line. ``DJANGO_SETTINGS_MODULE`` is ``bench.settings`` (the product's
+production settings plus the peer app).
+"""
+
+import json
+import resource
+import statistics
+import sys
+import time
+import uuid
+
+import django
+
+SIGN_SLUG = "bench-sign"
+GROWTH = {"growth-1k": 1_000, "growth-1m": 1_000_000}
+PARTNER_SLUG = "bench-partner"
+COUNTRIES = ["FR", "DE", "BE", "ES", "IT", "GB", "US", "CA", "SN", "MA"]
+
+
+def prepare(site_url):
+    from django.core.management import call_command
+    from django.db import connection
+    from wagtail.models import Site
+
+    from bench.peer.models import PEER_FIELDS, PeerFormField, PeerFormPage
+    from wagtail_petitions import tally
+    from wagtail_petitions.models import Partner, PetitionPage
+
+    timings = {}
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("load_demo_content", site_url=site_url, signatures=0, partner_origin=[site_url])
+    timings["migrate_and_content_s"] = round(time.perf_counter() - started, 1)
+
+    index = Site.objects.get(is_default_site=True).root_page.specific
+    partner, _ = Partner.objects.update_or_create(
+        slug=PARTNER_SLUG, defaults={"name": "Bench partner", "allowed_origins": site_url, "is_active": True}
+    )
+    texts = {
+        "summary": "A petition used by the benchmark.",
+        "target": "Nobody",
+        "consent_text": "Benchmark data, deleted after the run.",
+        "thank_you_text": "Thank you.",
+    }
+    petitions = {}
+    for slug in (SIGN_SLUG, *GROWTH):
+        page = PetitionPage(title=f"Bench {slug}", slug=slug, goal=2_000_000, **texts)
+        index.add_child(instance=page)
+        page.save_revision().publish()
+        petitions[slug] = PetitionPage.objects.get(pk=page.pk)
+    peer = PeerFormPage(title="Peer form", slug="peer-form")
+    index.add_child(instance=peer)
+    for order, (label, field_type, required) in enumerate(PEER_FIELDS):
+        PeerFormField.objects.create(page=peer, sort_order=order, label=label, field_type=field_type, required=required)
+    peer.save_revision().publish()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS bench_floor_row "
+            "(id bigserial PRIMARY KEY, n integer NOT NULL, created_at timestamptz NOT NULL)"
+        )
+
+    for slug, rows in GROWTH.items():
+        started = time.perf_counter()
+        bulk_load(petitions[slug], rows, partner)
+        timings[f"bulk_load_{slug}_s"] = round(time.perf_counter() - started, 1)
+        started = time.perf_counter()
+        drifts = tally.recount(petitions[slug].get_tally_key(), fix=True)
+        timings[f"recount_fix_{slug}_s"] = round(time.perf_counter() - started, 1)
+        timings[f"recount_fix_{slug}_buckets"] = len(drifts)
+        assert tally.recount(petitions[slug].get_tally_key()) == [], "recount left drift"
+        assert tally.read(petitions[slug].get_tally_key()).total == rows
+    return timings
+
+
+def bulk_load(petition, rows, partner):
+    """COPY ``rows`` counted signatures; every other column gets its model default, so new fields need no change."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from wagtail_petitions.models import Signature
+
+    now = timezone.now()
+    varying = {"email", "email_normalized", "country", "partner"}
+    fixed = {
+        "petition_key": petition.get_tally_key(),
+        "page": petition.pk,
+        "first_name": "Bulk",
+        "last_name": "Signer",
+        "consent_text_version": petition.consent_text_version,
+        "language": petition.language_code,
+        "channel": "online",
+        "state": "counted",
+        "created_at": now,
+    }
+    fields = [f for f in Signature._meta.concrete_fields if not f.primary_key]
+    constants = {}
+    for f in fields:
+        if f.name in varying:
+            continue
+        value = fixed[f.name] if f.name in fixed else f.get_default()
+        constants[f.name] = f.get_db_prep_save(value, connection)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    key = str(petition.get_tally_key())[:8]
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {Signature._meta.db_table} ({columns}) FROM STDIN") as copy,
+    ):
+        for i in range(rows):
+            email = f"bulk{i}-{key}@bench.example"
+            row_values = {
+                "email": email,
+                "email_normalized": email,
+                "country": COUNTRIES[i % len(COUNTRIES)],
+                "partner": partner.pk if i % 2 else None,
+            }
+            copy.write_row([row_values[f.name] if f.name in varying else constants[f.name] for f in fields])
+
+
+def exactness(runid, accepted_seen):
+    """The tally, the rows, the distinct signers and the 201 answers the server gave all agree."""
+    from wagtail_petitions import tally
+    from wagtail_petitions.models import PetitionPage, Signature, SignatureState
+    from widget_api.models import IdempotencyKey
+
+    petition = PetitionPage.objects.get(slug=SIGN_SLUG)
+    key = petition.get_tally_key()
+    rows = Signature.objects.filter(petition_key=key, state=SignatureState.COUNTED).count()
+    distinct = Signature.objects.filter(petition_key=key).values("email_normalized").distinct().count()
+    total = tally.read(key).total
+    drifts = tally.recount(key)
+    answered = IdempotencyKey.objects.filter(key__startswith=f"k{runid}", status_code=201).count()
+    return {
+        "accepted_201_seen_by_wrk": accepted_seen,
+        "accepted_201_answered": answered,
+        "signature_rows": rows,
+        "distinct_signers": distinct,
+        "tally": total,
+        "recount_drifts": len(drifts),
+        "exact": total == rows == distinct == answered and accepted_seen <= answered and not drifts,
+    }
+
+
+def fresh_reads():
+    """What a cache miss costs: one tally read from the database, at 1k and at 1M signatures, vs a row count.
+
+    The two petitions take turns and the fastest read of each counts: on a shared machine the minimum is the cost,
+    the rest is waiting for the CPU.
+    """
+    from wagtail_petitions import tally
+    from wagtail_petitions.models import PetitionPage, Signature
+
+    keys = {slug: PetitionPage.objects.get(slug=slug).get_tally_key() for slug in GROWTH}
+    samples = {slug: [] for slug in GROWTH}
+    for _ in range(100):
+        for slug, key in keys.items():
+            started = time.perf_counter()
+            tally.read(key)
+            samples[slug].append(time.perf_counter() - started)
+    result = {}
+    for slug, key in keys.items():
+        result[f"tally_read_ms_{slug}"] = round(min(samples[slug]) * 1000, 3)
+        result[f"tally_read_median_ms_{slug}"] = round(statistics.median(samples[slug]) * 1000, 3)
+        started = time.perf_counter()
+        Signature.objects.filter(petition_key=key).count()
+        result[f"row_count_ms_{slug}"] = round((time.perf_counter() - started) * 1000, 1)
+    return result
+
+
+def export_rss():
+    """Stream the CSV of the 1M-signature petition to /dev/null; report this process's peak RSS."""
+    from wagtail_petitions.exports import stream_csv
+    from wagtail_petitions.models import PetitionPage, Signature
+
+    key = PetitionPage.objects.get(slug="growth-1m").get_tally_key()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    started = time.perf_counter()
+    lines = size = 0
+    with open("/dev/null", "w") as sink:
+        for chunk in stream_csv(Signature.objects.filter(petition_key=key).order_by("pk")):
+            sink.write(chunk)
+            lines += chunk.count("\n")
+            size += len(chunk)
+    return {
+        "export_rows": lines - 1,
+        "export_mb": round(size / 1e6, 1),
+        "export_seconds": round(time.perf_counter() - started, 1),
+        "export_rss_before_mb": round(before, 1),
+        "export_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def main(argv):
+    django.setup()
+    step = argv[0]
+    if step == "prepare":
+        result = prepare(argv[1])
+    elif step == "exactness":
+        result = exactness(argv[1], int(argv[2]))
+    elif step == "fresh-reads":
+        result = fresh_reads()
+    elif step == "export":
+        result = export_rss()
+    elif step == "runid":
+        result = {"runid": uuid.uuid4().hex[:8]}
+    else:
+        raise SystemExit(f"unknown step {step}")
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

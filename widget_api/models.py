@@ -1,0 +1,27 @@
+"""What the API stores of its own: the answers to requests sent with an ``Idempotency-Key``."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to a signing request that carried ``key``, replayed when the request is retried.
+
+    Written in the same transaction as the signature it answers, so a key is never stored without its signature
+    or the reverse. Old keys are removed by ``manage.py prune_idempotency_keys`` (see ``widget_api.idempotency``).
+    """
+
+    key = models.CharField(_("key"), max_length=128, unique=True)
+    # A hash of what the request asked (petition, language, body): a retry must ask the same thing.
+    fingerprint = models.CharField(_("request fingerprint"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("status code"))
+    response_body = models.JSONField(_("response body"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+
+    def __str__(self):
+        return self.key
