@@ -16,7 +16,8 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from wagtail_petitions.lookup import find_petition
-from wagtail_petitions.models import Partner, normalize_origin
+from wagtail_petitions.models import normalize_origin
+from wagtail_petitions.partners import get_active_partner
 from widget_api.i18n import supported_language
 
 from .assets import inline, load, loader_release
@@ -114,7 +115,7 @@ def widget(request, slug):
     language = choose_language(request, original.language_code)
     petition = find_petition(slug, language) or original
     partner_slug = request.GET.get("partner", "")[:64]
-    partner = Partner.objects.filter(slug=partner_slug, is_active=True).first() if partner_slug else None
+    partner = get_active_partner(partner_slug)
     theme = Theme.from_query(request.GET)
     tally = petition.get_tally()
     goal = petition.get_displayed_goal(tally.total)

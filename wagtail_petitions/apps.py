@@ -9,6 +9,7 @@ class WagtailPetitionsAppConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import page_cache
+        from . import page_cache, partners
 
         page_cache.connect()
+        partners.connect()

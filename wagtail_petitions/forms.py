@@ -103,12 +103,12 @@ class SignatureForm(forms.Form):
     source = PlainTextField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def clean_partner(self):
-        from .models import Partner
+        from .partners import get_active_partner
 
         slug = self.cleaned_data.get("partner")
         if not slug:
             return None
-        partner = Partner.objects.filter(slug=slug, is_active=True).first()
+        partner = get_active_partner(slug)
         if partner is None:
             raise ValidationError(_("This partner is unknown or no longer active."), code="unknown_partner")
         return partner

@@ -400,6 +400,10 @@ class AbstractSignature(models.Model):
     through, kept for reporting and nulled if that page is deleted so the signature and its count survive.
     """
 
+    # Wagtail's reference index would add a row per signature (and a query per save) to list where a page or a
+    # partner is "used"; signatures are data, not content that links to them.
+    wagtail_reference_index_ignore = True
+
     petition_key = models.UUIDField(_("petition"), editable=False)
     page = models.ForeignKey(
         swapper.get_model_name("wagtailcore", "Page"),
@@ -459,6 +463,8 @@ class Signature(AbstractSignature):
 
 class SignatureStateChange(models.Model):
     """One invalidation or restoration of a signature: who, when, why. Written by ``wagtail_petitions.moderation``."""
+
+    wagtail_reference_index_ignore = True  # audit rows, not content (see AbstractSignature)
 
     signature = models.ForeignKey(
         Signature, on_delete=models.CASCADE, related_name="state_changes", verbose_name=_("signature")
@@ -551,6 +557,8 @@ class PaperBatch(models.Model):
 
 class PaperBatchCorrection(models.Model):
     """An audited change to a paper batch: old and new values, who, when, why."""
+
+    wagtail_reference_index_ignore = True  # audit rows, not content (see AbstractSignature)
 
     batch = models.ForeignKey(PaperBatch, on_delete=models.CASCADE, related_name="corrections")
     changes = models.JSONField(_("changes"), help_text=_("{field: [old, new]}"))
