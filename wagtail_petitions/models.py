@@ -352,10 +352,11 @@ class AbstractPetitionPage(PetitionPageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context.setdefault("form", self.get_signature_form_class()(initial={"partner": request.GET.get("partner")}))
-        context["tally"] = tally = self.get_tally()
+        context["signed"] = signed = request.GET.get("signed") == "1"
+        # Just after signing (the no-JS form redirects here), read past the cache so the count includes the signer.
+        context["tally"] = tally = self.get_tally(fresh=signed)
         context["displayed_goal"] = self.get_displayed_goal(tally.total)
         context["delivery"] = self.get_delivery_update()
-        context["signed"] = request.GET.get("signed") == "1"
         return context
 
 
