@@ -462,16 +462,11 @@ class Signature(AbstractSignature):
     pass
 
 
-class SignatureStateChange(models.Model):
-    """One invalidation or restoration of a signature: who, when, why. Written by ``wagtail_petitions.moderation``."""
+class AuditRecord(models.Model):
+    """Who changed something, when and why: the base of audit rows, which are written once and never edited."""
 
     wagtail_reference_index_ignore = True  # audit rows, not content (see AbstractSignature)
 
-    signature = models.ForeignKey(
-        Signature, on_delete=models.CASCADE, related_name="state_changes", verbose_name=_("signature")
-    )
-    from_state = models.CharField(_("from"), max_length=16, choices=SignatureState.choices)
-    to_state = models.CharField(_("to"), max_length=16, choices=SignatureState.choices)
     reason = models.TextField(_("reason"))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
@@ -479,7 +474,20 @@ class SignatureStateChange(models.Model):
     created_at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
+        abstract = True
         ordering = ["-created_at", "-pk"]
+
+
+class SignatureStateChange(AuditRecord):
+    """One invalidation or restoration of a signature: who, when, why. Written by ``wagtail_petitions.moderation``."""
+
+    signature = models.ForeignKey(
+        Signature, on_delete=models.CASCADE, related_name="state_changes", verbose_name=_("signature")
+    )
+    from_state = models.CharField(_("from"), max_length=16, choices=SignatureState.choices)
+    to_state = models.CharField(_("to"), max_length=16, choices=SignatureState.choices)
+
+    class Meta(AuditRecord.Meta):
         verbose_name = _("signature state change")
         verbose_name_plural = _("signature state changes")
 
@@ -556,21 +564,13 @@ class PaperBatch(models.Model):
             raise ValidationError({"page": _("Choose the petition these signatures are for.")})
 
 
-class PaperBatchCorrection(models.Model):
+class PaperBatchCorrection(AuditRecord):
     """An audited change to a paper batch: old and new values, who, when, why."""
-
-    wagtail_reference_index_ignore = True  # audit rows, not content (see AbstractSignature)
 
     batch = models.ForeignKey(PaperBatch, on_delete=models.CASCADE, related_name="corrections")
     changes = models.JSONField(_("changes"), help_text=_("{field: [old, new]}"))
-    reason = models.TextField(_("reason"))
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
-    )
-    created_at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(AuditRecord.Meta):
         verbose_name = _("paper batch correction")
         verbose_name_plural = _("paper batch corrections")
 

@@ -24,9 +24,10 @@ def test_other_origins_are_not_allowed(petition, partner, client, origin):
 
 
 def test_null_origin_is_allowed_only_where_the_sandboxed_widget_needs_it(petition, partner, client):
-    assert "Access-Control-Allow-Origin" not in client.get(
-        f"/api/v1/petitions/{petition.slug}/", HTTP_ORIGIN="null"
-    ).headers
+    assert (
+        "Access-Control-Allow-Origin"
+        not in client.get(f"/api/v1/petitions/{petition.slug}/", HTTP_ORIGIN="null").headers
+    )
     signing = preflight(client, f"/api/v1/petitions/{petition.slug}/signatures/", "null")
     assert signing.headers["Access-Control-Allow-Origin"] == "null"
     assert "Access-Control-Allow-Credentials" not in signing.headers
