@@ -100,6 +100,25 @@ def _lock_and_fetch(key: str):
     return stored[0], stored[1], json.loads(body) if isinstance(body, str | bytes) else body
 
 
+def _store_answer(key: str, request_fingerprint: str, status_code: int, body) -> None:
+    """INSERT the answer with one plain statement: on the signing hot path, compiling ``objects.create()`` cost
+    more Python time than the database spends on the row. Values are prepared by the model's own fields, so what
+    is stored is what ``create()`` would store; a duplicate key raises ``IntegrityError`` as before.
+    """
+    fields = [IdempotencyKey._meta.get_field(name) for name in _STORED_FIELDS]
+    values = [key, request_fingerprint, status_code, body, timezone.now()]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(IdempotencyKey._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)])
+
+
+_STORED_FIELDS = ("key", "fingerprint", "status_code", "response_body", "created_at")
+
+
 class _AnsweredMeanwhile(Exception):
     pass
 
@@ -129,9 +148,7 @@ def _run_once(key, request_fingerprint, produce):
                 return status_code, body, True
             status_code, body = produce()
             if status_code in STORED_STATUSES:
-                IdempotencyKey.objects.create(
-                    key=key, fingerprint=request_fingerprint, status_code=status_code, response_body=body
-                )
+                _store_answer(key, request_fingerprint, status_code, body)
             return status_code, body, False
     except IntegrityError:
         # Everything above was rolled back. If the key is stored now, the first request won the race: replay it.

@@ -182,3 +182,45 @@ def test_recount_finds_no_drift_then_reports_and_fixes_one(petition, capsys):
     assert "drifted and fixed" in capsys.readouterr().out
     assert petition.get_tally(fresh=True).total == 3
     assert tally.recount(petition.translation_key) == []
+
+
+def test_cached_insert_statement_matches_the_orm_compiled_one(petition, partner):
+    """The hot path reuses one compiled INSERT per model; its text and parameters must be what the ORM compiles."""
+    from wagtail_petitions import signing
+
+    def unsaved(n, **extra):
+        return Signature(
+            petition_key=petition.translation_key,
+            page_id=petition.pk,
+            first_name=f"First{n}",
+            last_name="Last",
+            email=f"S{n}@Example.org",
+            email_normalized=f"s{n}@example.org",
+            country="FR",
+            consent_text_version="v1",
+            language="en",
+            **extra,
+        )
+
+    signing._insert_statements.clear()
+    fields = [f for f in Signature._meta.concrete_fields if not f.primary_key]
+    for signature in (unsaved(1), unsaved(2, partner=partner, consent_partner=True, postal_code="75011")):
+        cached_sql, cached_params = signing._insert_sql(signature, "default")
+        compiled_sql, compiled_params = signing._compile_insert_sql(signature, "default", fields)
+        assert (cached_sql, list(cached_params)) == (compiled_sql, list(compiled_params))
+    assert (Signature, "default") in signing._insert_statements
+
+
+def test_signatures_through_the_cached_statement_keep_every_field(petition, partner):
+    first = sign_petition(petition, signer(1, postal_code="10115", country="DE"))
+    second = sign_petition(petition, signer(2, partner="drc", consent_partner=True, source="newsletter"))
+    repeat = sign_petition(petition, signer(2, first_name="Again"))
+
+    assert (first.created, second.created, repeat.created) == (True, True, False)
+    rows = {s.email_normalized: s for s in Signature.objects.all()}
+    assert set(rows) == {signer(1)["email"].lower(), signer(2)["email"].lower()}
+    one, two = rows[signer(1)["email"].lower()], rows[signer(2)["email"].lower()]
+    assert (one.postal_code, str(one.country), one.partner_id) == ("10115", "DE", None)
+    assert (two.partner, two.consent_partner, two.source, two.first_name) == (partner, True, "newsletter", "Ada2")
+    assert second.signature.pk == two.pk
+    assert petition.get_tally(fresh=True).total == 2

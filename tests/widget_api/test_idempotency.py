@@ -141,3 +141,18 @@ def test_prune_task_for_the_background_worker(api_client, petition):
     result = idempotency.prune_idempotency_keys_task.enqueue(older_than_seconds=3600)
     assert result.return_value == 1
     assert not IdempotencyKey.objects.exists()
+
+
+def test_stored_answer_is_what_the_model_reads_back_and_a_second_store_conflicts(db):
+    """Answers are stored with a plain INSERT (hot path); it must store what ``objects.create()`` would."""
+    from django.db import IntegrityError, transaction
+
+    body = {"status": "signed", "signature_count": 7, "goal": 10, "thank_you_text": "Merci, ça compte « beaucoup »"}
+    idempotency._store_answer("stored-answer-key", "f" * 64, 201, body)
+
+    stored = IdempotencyKey.objects.get(key="stored-answer-key")
+    assert (stored.fingerprint, stored.status_code, stored.response_body) == ("f" * 64, 201, body)
+    assert abs(timezone.now() - stored.created_at) < timedelta(minutes=5)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        idempotency._store_answer("stored-answer-key", "e" * 64, 400, {})
+    assert IdempotencyKey.objects.get(key="stored-answer-key").status_code == 201
