@@ -127,3 +127,13 @@ def test_paper_batch_on_a_translation_counts_for_the_whole_petition(petition, si
     record_paper_batch(PaperBatch(page=french_page, country="FR", signature_count=9), user=superuser)
 
     assert petition.get_tally(fresh=True).paper == 9
+
+
+def test_recount_finds_a_paper_only_petition_whose_tally_rows_were_lost(petition, superuser, capsys):
+    record_paper_batch(PaperBatch(page=petition, country="SN", signature_count=40), user=superuser)
+    TallyCounter.objects.all().delete()
+
+    call_command("recount_tallies", "--fix")
+
+    assert "1 tallies checked, 1 drifted and fixed" in capsys.readouterr().out
+    assert tally.read(petition.get_tally_key()).paper == 40

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from wagtail_petitions import tally
-from wagtail_petitions.models import Signature, TallyCounter
+from wagtail_petitions.models import PaperBatch, Signature, TallyCounter
 
 
 class Command(BaseCommand):
@@ -18,7 +18,9 @@ class Command(BaseCommand):
             keys = [petition_key]
         else:
             keys = set(TallyCounter.objects.values_list("petition_key", flat=True).distinct())
-            keys |= set(Signature.objects.values_list("petition_key", flat=True).distinct())
+            # Every table a tally is rebuilt from, so a petition whose tally rows were lost is still found.
+            for model in (Signature, PaperBatch):
+                keys |= set(model.objects.values_list("petition_key", flat=True).distinct())
         drifted = 0
         for key in sorted(keys, key=str):
             drifts = tally.recount(key, fix=fix)
