@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, connection, connections, models, router, transaction
+from django.db import (
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    connections,
+    models,
+    router,
+    transaction,
+)
 from django.db.models.constants import OnConflict
 from django.db.models.signals import post_save, pre_save
 from django.db.models.sql import InsertQuery
@@ -50,17 +61,54 @@ class SigningResult:
     signature_count: int | None = None
 
 
+class SigningClaim:
+    """Something written atomically with a signature that may also refuse it: the API's ``Idempotency-Key``
+    answer (``widget_api.idempotency.KeyClaim``) is the one in this project. Override every method.
+
+    ``sign_petition(..., claim=claim)`` uses a claim in one of two ways:
+
+    - On PostgreSQL's one-statement path, ``guard_sql()`` is a query returning one row, run first in the same
+      statement: the signature is written only if the row's first column is true; when it is false,
+      ``refuse(row)`` is called afterwards and must raise. ``record_sql()`` is an ``INSERT ... SELECT ... FROM
+      counted, guard WHERE guard.proceed`` run in the same statement, where ``counted.total`` is the total shown
+      to the signer. The statement is the transaction: nothing is written unless all of it is.
+    - Anywhere else, inside the signing transaction: ``acquire()`` before the signature is written (raise to
+      refuse), ``record(total)`` after it was written or found to be a repeat.
+
+    After either, ``recorded`` is true.
+    """
+
+    recorded = False
+
+    def guard_sql(self) -> tuple[str, list]:
+        raise NotImplementedError
+
+    def refuse(self, row: tuple) -> None:
+        raise NotImplementedError
+
+    def record_sql(self) -> tuple[str, list]:
+        raise NotImplementedError
+
+    def acquire(self) -> None:
+        raise NotImplementedError
+
+    def record(self, signature_count: int) -> None:
+        raise NotImplementedError
+
+
 def sign_petition(
     petition,
     data: Mapping[str, Any],
     *,
     channel: str = Channel.ONLINE,
     state: str = SignatureState.COUNTED,
+    claim: SigningClaim | None = None,
 ) -> SigningResult:
     """Validate ``data`` and record one signature on ``petition``, counted once per normalised email.
 
-    The signature row and its tally increment are written in one transaction, so the tally never disagrees
-    with the rows. Raises ``PetitionNotOpen`` or ``InvalidSignature``; nothing is saved then.
+    The signature row and its tally increment (and the ``claim``'s record, if any) are written in one
+    transaction, so the tally never disagrees with the rows. Raises ``PetitionNotOpen`` or ``InvalidSignature``
+    before anything is written, or whatever the claim raises to refuse; nothing is saved then.
     """
     if not petition.is_open():
         raise PetitionNotOpen(petition)
@@ -88,10 +136,36 @@ def sign_petition(
         state=state,
     )
     if _can_insert_in_one_statement(signature):
-        inserted, signature_count = _insert_in_one_statement(signature)
+        inserted, signature_count = _insert_in_one_statement(signature, claim)
         if not inserted:
-            return _repeat(petition, signature)
+            return _repeat(petition, signature, signature_count if claim is not None else None)
     else:
+        signature_count, existing = _insert_in_transaction(signature, claim)
+        if existing is not None:
+            return SigningResult(petition=petition, signature=existing, created=False, signature_count=signature_count)
+    transaction.on_commit(
+        lambda: petition_signed.send(sender=signature.__class__, petition=petition, signature=signature)
+    )
+    return SigningResult(petition=petition, signature=signature, created=True, signature_count=signature_count)
+
+
+def _repeat(petition, signature, count=None) -> SigningResult:
+    existing = signature.__class__.objects.get(
+        petition_key=signature.petition_key, email_normalized=signature.email_normalized
+    )
+    if count is None:
+        # Rare (a repeat), so an exact read of the bucket rows is affordable; it includes the earlier signature.
+        count = tally.total(signature.petition_key)
+    return SigningResult(petition=petition, signature=existing, created=False, signature_count=count)
+
+
+def _insert_in_transaction(signature, claim) -> tuple[int | None, Any]:
+    """The portable path: ``save()`` and ``tally.add`` in a transaction. Returns ``(total, None)`` for a new
+    signature, ``(total, existing signature)`` for a repeat."""
+    with transaction.atomic():
+        if claim is not None:
+            claim.acquire()
+        existing = None
         signature_count = None
         try:
             with transaction.atomic():
@@ -104,24 +178,16 @@ def sign_petition(
                         channel=signature.channel,
                     )
         except IntegrityError:
-            if not signature.__class__.objects.filter(
+            existing = signature.__class__.objects.filter(
                 petition_key=signature.petition_key, email_normalized=signature.email_normalized
-            ).exists():
+            ).first()
+            if existing is None:
                 raise
-            return _repeat(petition, signature)
-    transaction.on_commit(
-        lambda: petition_signed.send(sender=signature.__class__, petition=petition, signature=signature)
-    )
-    return SigningResult(petition=petition, signature=signature, created=True, signature_count=signature_count)
-
-
-def _repeat(petition, signature) -> SigningResult:
-    existing = signature.__class__.objects.get(
-        petition_key=signature.petition_key, email_normalized=signature.email_normalized
-    )
-    # Rare (a repeat), so an exact read of the bucket rows is affordable; it includes the earlier signature.
-    count = tally.total(signature.petition_key)
-    return SigningResult(petition=petition, signature=existing, created=False, signature_count=count)
+            # Rare (a repeat), so an exact read of the bucket rows is affordable; it includes the earlier one.
+            signature_count = tally.total(signature.petition_key)
+        if claim is not None:
+            claim.record(signature_count if signature_count is not None else tally.total(signature.petition_key))
+    return signature_count, existing
 
 
 def _can_insert_in_one_statement(signature) -> bool:
@@ -134,32 +200,53 @@ def _can_insert_in_one_statement(signature) -> bool:
     )
 
 
-def _insert_in_one_statement(signature) -> tuple[bool, int | None]:
+def _insert_in_one_statement(signature, claim=None) -> tuple[bool, int | None]:
     """INSERT the signature unless this signer already signed, and count it, in one statement (one round trip,
-    atomic without a transaction, no savepoint). Returns ``(inserted, total shown to the signer)``.
+    atomic without a transaction). With a ``claim``, its guard and record are part of the same statement.
+    Returns ``(inserted, total shown to the signer)``.
     """
     model = signature.__class__
     alias = router.db_for_write(model)
+    connection_ = connections[alias]
     # The signals Model.save() would send, so receivers see no difference.
     pre_save.send(sender=model, instance=signature, raw=False, using=alias, update_fields=None)
-    insert_sql, insert_params = _insert_sql(signature, alias)
-    if not signature.is_counted:
-        sql, params = f"WITH inserted AS ({insert_sql}) SELECT (SELECT {_pk(model)} FROM inserted), NULL", insert_params
-    else:
-        sql, params = tally.insert_and_add_sql(
-            insert_sql,
-            insert_params,
-            _pk(model),
+    insert_sql, insert_params = _insert_sql(signature, alias, guarded=claim is not None)
+    ctes, params = [], []
+    if claim is not None:
+        guard_sql, guard_params = claim.guard_sql()
+        ctes.append(f"guard AS ({guard_sql})")
+        params += guard_params
+    ctes.append(f"inserted AS ({insert_sql})")
+    params += insert_params
+    if signature.is_counted:
+        bump_sql, bump_params = tally.bump_sql(
             signature.petition_key,
+            source="inserted",
             country=str(signature.country),
             partner_id=signature.partner_id,
             channel=signature.channel,
         )
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, params)
-        pk, total = cursor.fetchone()
+        total_sql, total_params = tally.total_sql(signature.petition_key)
+        ctes.append(f"bumped AS ({bump_sql} RETURNING 1)")
+        ctes.append(f"counted AS (SELECT {total_sql} + (SELECT COUNT(*) FROM bumped) AS total)")
+        params += bump_params + total_params
+    else:
+        ctes.append("counted AS (SELECT NULL::bigint AS total)")
+    if claim is not None:
+        record_sql, record_params = claim.record_sql()
+        ctes.append(f"recorded AS ({record_sql})")
+        params += record_params
+    sql = f"WITH {', '.join(ctes)} SELECT (SELECT {_pk(model)} FROM inserted), counted.total"
+    sql += ", guard.* FROM counted, guard" if claim is not None else " FROM counted"
+    # Inside a caller's transaction a failed statement (a claim's record racing another) must not break it.
+    with transaction.atomic(using=alias) if connection_.in_atomic_block else nullcontext():
+        pk, total, *guard = _execute_prepared(connection_, sql, params)
+    if claim is not None:
+        if not guard[0]:
+            claim.refuse(tuple(guard))
+        claim.recorded = True
     if pk is None:
-        return False, None
+        return False, int(total) if total is not None else None
     signature.pk = pk
     signature._state.adding = False
     signature._state.db = alias
@@ -169,32 +256,34 @@ def _insert_in_one_statement(signature) -> tuple[bool, int | None]:
 
 # The INSERT statement per (model, database alias): compiling an ORM InsertQuery costs more Python time per
 # signature than the database spends on the row, and the statement's text never changes between signatures.
-_insert_statements: dict[tuple[type, str], tuple[str, list]] = {}
+_insert_statements: dict[tuple[type, str, bool], tuple[str, list]] = {}
 
 
-def _insert_sql(signature, alias) -> tuple[str, list]:
-    """``INSERT ... ON CONFLICT (petition_key, email_normalized) DO NOTHING RETURNING pk`` and its parameters.
+def _insert_sql(signature, alias, guarded: bool = False) -> tuple[str, list]:
+    """``INSERT ... ON CONFLICT (petition_key, email_normalized) DO NOTHING RETURNING pk`` and its parameters;
+    ``guarded``: the row is inserted only if the ``guard`` CTE's ``proceed`` is true (see ``SigningClaim``).
 
     The text is compiled once by the ORM and reused; the parameters are prepared per signature exactly as the
     compiler prepares them (``pre_save`` then ``get_db_prep_save``). A value the cached text cannot carry (an
     expression) falls back to compiling the query for that signature.
     """
     model = signature.__class__
-    statement = _insert_statements.get((model, alias))
+    statement = _insert_statements.get((model, alias, guarded))
     if statement is None:
         fields = [f for f in model._meta.concrete_fields if not f.primary_key and not getattr(f, "generated", False)]
         if any(hasattr(field, "get_placeholder") for field in fields):
-            return _compile_insert_sql(signature, alias, fields)
-        statement = _insert_statements[(model, alias)] = (_compile_insert_sql(signature, alias, fields)[0], fields)
+            return _compile_insert_sql(signature, alias, fields, guarded)
+        sql = _compile_insert_sql(signature, alias, fields, guarded)[0]
+        statement = _insert_statements[(model, alias, guarded)] = (sql, fields)
     sql, fields = statement
     connection_ = connections[alias]
     values = [field.pre_save(signature, True) for field in fields]
     if any(hasattr(value, "resolve_expression") for value in values):
-        return _compile_insert_sql(signature, alias, fields)
+        return _compile_insert_sql(signature, alias, fields, guarded)
     return sql, [field.get_db_prep_save(value, connection_) for field, value in zip(fields, values, strict=True)]
 
 
-def _compile_insert_sql(signature, alias, fields) -> tuple[str, list]:
+def _compile_insert_sql(signature, alias, fields, guarded=False) -> tuple[str, list]:
     model = signature.__class__
     query = InsertQuery(model, on_conflict=OnConflict.IGNORE)
     query.insert_values(fields, [signature])
@@ -205,7 +294,48 @@ def _compile_insert_sql(signature, alias, fields) -> tuple[str, list]:
     quote = connections[alias].ops.quote_name
     target = ", ".join(quote(model._meta.get_field(name).column) for name in ("petition_key", "email_normalized"))
     insert_sql = insert_sql.replace("ON CONFLICT DO NOTHING", f"ON CONFLICT ({target}) DO NOTHING", 1)
+    if guarded:
+        # INSERT ... SELECT resolves untyped parameters against the target columns, as VALUES does.
+        insert_sql, replaced = _VALUES.subn(r" SELECT \1 FROM guard WHERE guard.proceed ON CONFLICT ", insert_sql)
+        if replaced != 1:
+            raise RuntimeError(f"Unexpected INSERT statement: {insert_sql}")
     return insert_sql, insert_params
+
+
+_VALUES = re.compile(r" VALUES \((.*)\) ON CONFLICT ", re.DOTALL)
+
+
+def _execute_prepared(connection_, sql, params) -> tuple:
+    """Run the statement as a server-side prepared statement and return its row.
+
+    The statement's text is the same for every signature, so PostgreSQL parses and plans it once per connection
+    instead of once per signature. Django's own cursors bind parameters on the client, which cannot prepare; a
+    psycopg cursor on the same connection can.
+
+    Django's per-request health check (``CONN_HEALTH_CHECKS``, a ``SELECT 1`` round trip) is replaced by a retry:
+    the statement is atomic on its own, so if the kept connection turns out to be dead it is reopened and the
+    statement sent again. If the first attempt did commit before the connection broke, the retry finds the same
+    signer (a repeat) or the same key (a replay), so nothing is counted twice.
+    """
+    retry = not connection_.in_atomic_block
+    if retry:
+        connection_.health_check_done = True
+    try:
+        return _execute_prepared_once(connection_, sql, params)
+    except (OperationalError, InterfaceError):
+        if not retry:
+            raise
+        connection_.close()
+        return _execute_prepared_once(connection_, sql, params)
+
+
+def _execute_prepared_once(connection_, sql, params) -> tuple:
+    import psycopg
+
+    with connection_.cursor() as django_cursor:
+        with connection_.wrap_database_errors, psycopg.Cursor(django_cursor.cursor.connection) as cursor:
+            cursor.execute(sql, params, prepare=True)
+            return cursor.fetchone()
 
 
 def _pk(model) -> str:

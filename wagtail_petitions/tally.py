@@ -78,18 +78,18 @@ def add(
         return int(cursor.fetchone()[0])
 
 
-def insert_and_add_sql(insert_sql: str, insert_params, pk_column: str, petition_key, *, country, partner_id, channel):
-    """One PostgreSQL statement that runs ``insert_sql`` (``INSERT ... ON CONFLICT DO NOTHING RETURNING pk``) and,
-    only if it inserted a row, adds 1 to the tally. It returns ``(pk or NULL, total)``; the total includes the new
-    row. Being one statement, it is atomic even in autocommit mode: the row and its count exist together or not.
+def bump_sql(petition_key, *, source: str, country, partner_id, channel) -> tuple[str, list]:
+    """An upsert adding 1 to a random shard of the bucket for each row of ``source`` (a CTE of the same
+    PostgreSQL statement, e.g. the signature just inserted: none if it was a repeat). Add ``RETURNING`` as needed.
     """
-    params = _bucket_params(petition_key, country, partner_id, channel, 1)
-    sql = (
-        f"WITH inserted AS ({insert_sql}), "
-        f"bumped AS ({_bucket_upsert('SELECT %s, %s, %s, %s, %s, %s, %s FROM inserted')} RETURNING 1) "
-        f"SELECT (SELECT {pk_column} FROM inserted), {_total_sql()} + (SELECT COUNT(*) FROM bumped)"
+    return _bucket_upsert(f"SELECT %s, %s, %s, %s, %s, %s, %s FROM {source}"), _bucket_params(
+        petition_key, country, partner_id, channel, 1
     )
-    return sql, [*insert_params, *params, params[0]]
+
+
+def total_sql(petition_key) -> tuple[str, list]:
+    """A scalar sub-query of the petition's total as committed when the statement started."""
+    return _total_sql(), [TallyCounter._meta.get_field("petition_key").get_db_prep_value(petition_key, connection)]
 
 
 def total(petition_key) -> int:

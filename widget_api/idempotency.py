@@ -25,6 +25,8 @@ from django_tasks import task
 from rest_framework import status
 from rest_framework.exceptions import APIException, ValidationError
 
+from wagtail_petitions.signing import SigningClaim
+
 from .models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
@@ -77,81 +79,165 @@ def lock_id(key: str) -> int:
     )
 
 
+def _table() -> str:
+    return connection.ops.quote_name(IdempotencyKey._meta.db_table)
+
+
 def _lock_and_fetch(key: str):
-    """Take the key's lock (``IdempotencyKeyInFlight`` if another transaction holds it) and read its stored answer.
+    """Take the key's lock (``IdempotencyKeyInFlight`` if another transaction holds it) and read its stored answer:
+    ``None`` or ``(fingerprint, status_code, body, signature_count)``.
 
     On PostgreSQL both happen in one statement (one round trip). Its snapshot may predate the lock, so an answer
     committed in between can be missed: storing ours then fails on the unique key and ``run_once`` starts over.
     """
     if connection.vendor != "postgresql":
-        return IdempotencyKey.objects.filter(key=key).values_list("fingerprint", "status_code", "response_body").first()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_try_advisory_xact_lock(%s), stored.fingerprint, stored.status_code, stored.response_body "
-            f"FROM (SELECT 1) AS one LEFT JOIN {IdempotencyKey._meta.db_table} AS stored ON stored.key = %s",
-            [lock_id(key), key],
+        return (
+            IdempotencyKey.objects.filter(key=key)
+            .values_list("fingerprint", "status_code", "response_body", "signature_count")
+            .first()
         )
-        locked, *stored = cursor.fetchone()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {_GUARD_COLUMNS} FROM {_guard_from()}", [lock_id(key), key])
+        proceed, locked, *stored = cursor.fetchone()
     if not locked:
         raise IdempotencyKeyInFlight()
-    if stored[0] is None:
-        return None
-    body = stored[2]
-    return stored[0], stored[1], json.loads(body) if isinstance(body, str | bytes) else body
+    return None if proceed else _stored(stored)
 
 
-def _store_answer(key: str, request_fingerprint: str, status_code: int, body) -> None:
-    """INSERT the answer with one plain statement: on the signing hot path, compiling ``objects.create()`` cost
-    more Python time than the database spends on the row. Values are prepared by the model's own fields, so what
-    is stored is what ``create()`` would store; a duplicate key raises ``IntegrityError`` as before.
+# The guard of a signing statement (see ``KeyClaim``): go ahead only if the lock is ours and no answer is stored.
+_GUARD_COLUMNS = (
+    "lock.locked AND stored.key IS NULL AS proceed, lock.locked, "
+    "stored.fingerprint, stored.status_code, stored.response_body, stored.signature_count"
+)
+
+
+def _guard_from() -> str:
+    return f"(SELECT pg_try_advisory_xact_lock(%s) AS locked) AS lock LEFT JOIN {_table()} AS stored ON stored.key = %s"
+
+
+def _stored(row):
+    fingerprint_, status_code, body, signature_count = row
+    if isinstance(body, str | bytes):
+        body = json.loads(body)
+    return fingerprint_, status_code, body, signature_count
+
+
+def _store_answer(key: str, request_fingerprint: str, status_code: int, body, signature_count=None) -> None:
+    """INSERT the answer with one plain statement, its values prepared by the model's own fields, so what is
+    stored is what ``objects.create()`` would store; a duplicate key raises ``IntegrityError``.
     """
-    fields = [IdempotencyKey._meta.get_field(name) for name in _STORED_FIELDS]
-    values = [key, request_fingerprint, status_code, body, timezone.now()]
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(IdempotencyKey._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
+    values = [key, request_fingerprint, status_code, body, signature_count, timezone.now()]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)])
+        cursor.execute(
+            f"INSERT INTO {_table()} ({_stored_columns()}) VALUES ({', '.join(['%s'] * len(values))})",
+            _prepared(values),
+        )
 
 
-_STORED_FIELDS = ("key", "fingerprint", "status_code", "response_body", "created_at")
+_STORED_FIELDS = ("key", "fingerprint", "status_code", "response_body", "signature_count", "created_at")
+
+
+def _stored_columns() -> str:
+    return ", ".join(connection.ops.quote_name(IdempotencyKey._meta.get_field(name).column) for name in _STORED_FIELDS)
+
+
+def _prepared(values) -> list:
+    fields = [IdempotencyKey._meta.get_field(name) for name in _STORED_FIELDS]
+    return [field.get_db_prep_save(value, connection) for field, value in zip(fields, values, strict=True)]
+
+
+class StoredAnswer(Exception):
+    """The key was answered before: replay that answer."""
+
+    def __init__(self, status_code: int, body, signature_count):
+        self.status_code, self.body, self.signature_count = status_code, body, signature_count
+
+
+class KeyClaim(SigningClaim):
+    """Signing under an ``Idempotency-Key``: refuse if the key is in flight or answered, else record the answer
+    with the signature. A signature's answer is stored as its total (``signature_count``) and rebuilt from it on
+    replay, since the statement that writes it cannot run Python (see ``SigningClaim``).
+    """
+
+    def __init__(self, key: str, request_fingerprint: str):
+        self.key = key
+        self.request_fingerprint = request_fingerprint
+
+    def guard_sql(self):
+        return f"SELECT {_GUARD_COLUMNS} FROM {_guard_from()}", [lock_id(self.key), self.key]
+
+    def refuse(self, row):
+        proceed, locked, *stored = row
+        if not locked:
+            raise IdempotencyKeyInFlight()
+        self._refuse_stored(_stored(stored))
+
+    def _refuse_stored(self, stored):
+        fingerprint_, status_code, body, signature_count = stored
+        if fingerprint_ != self.request_fingerprint:
+            raise IdempotencyKeyReused()
+        raise StoredAnswer(status_code, body, signature_count)
+
+    def record_sql(self):
+        # No ON CONFLICT: if another request stored this key meanwhile, the whole statement fails and is retried.
+        sql = (
+            f"INSERT INTO {_table()} ({_stored_columns()}) "
+            "SELECT %s, %s, %s, NULL, counted.total, %s FROM counted, guard WHERE guard.proceed"
+        )
+        key, fingerprint_, status_code, _body, _count, created_at = _prepared(
+            [self.key, self.request_fingerprint, status.HTTP_201_CREATED, None, None, timezone.now()]
+        )
+        return sql, [key, fingerprint_, status_code, created_at]
+
+    def acquire(self):
+        stored = _lock_and_fetch(self.key)
+        if stored is not None:
+            self._refuse_stored(stored)
+
+    def record(self, signature_count):
+        _store_answer(self.key, self.request_fingerprint, status.HTTP_201_CREATED, None, signature_count)
+        self.recorded = True
 
 
 class _AnsweredMeanwhile(Exception):
     pass
 
 
-def run_once(key: str, request_fingerprint: str, produce: Callable[[], tuple[int, dict]]) -> tuple[int, dict, bool]:
+def run_once(
+    key: str,
+    request_fingerprint: str,
+    produce: Callable[[KeyClaim], tuple[int, dict]],
+    rebuild: Callable[[int], dict],
+) -> tuple[int, dict, bool]:
     """Answer a request carrying ``key``: ``(status, body, replayed)``.
 
-    ``produce`` does the work and returns ``(status, body)``; it runs inside this function's transaction, so what
-    it writes and the stored answer commit together.
+    ``produce(claim)`` does the work and returns ``(status, body)``; it hands ``claim`` to ``sign_petition``, which
+    records the answer with the signature. An answer that wrote nothing (invalid data, closed petition) is stored
+    here. ``rebuild(signature_count)`` makes the body of a replayed signature answer.
     """
     for _attempt in range(3):
         try:
-            return _run_once(key, request_fingerprint, produce)
+            return _run_once(key, request_fingerprint, produce, rebuild)
         except _AnsweredMeanwhile:
             continue  # the first request committed its answer between our read and our write: replay it
     raise IdempotencyKeyInFlight()
 
 
-def _run_once(key, request_fingerprint, produce):
+def _run_once(key, request_fingerprint, produce, rebuild):
+    claim = KeyClaim(key, request_fingerprint)
     try:
-        with transaction.atomic():
-            stored = _lock_and_fetch(key)
-            if stored is not None:
-                fingerprint_, status_code, body = stored
-                if fingerprint_ != request_fingerprint:
-                    raise IdempotencyKeyReused()
-                return status_code, body, True
-            status_code, body = produce()
-            if status_code in STORED_STATUSES:
-                _store_answer(key, request_fingerprint, status_code, body)
+        status_code, body = produce(claim)
+        if claim.recorded or status_code not in STORED_STATUSES:
             return status_code, body, False
+        with transaction.atomic():
+            claim.acquire()
+            _store_answer(key, request_fingerprint, status_code, body)
+        return status_code, body, False
+    except StoredAnswer as stored:
+        body = stored.body if stored.body is not None else rebuild(stored.signature_count)
+        return stored.status_code, body, True
     except IntegrityError:
-        # Everything above was rolled back. If the key is stored now, the first request won the race: replay it.
+        # Everything was rolled back. If the key is stored now, the first request won the race: replay it.
         if IdempotencyKey.objects.filter(key=key).exists():
             raise _AnsweredMeanwhile() from None
         raise

@@ -16,7 +16,10 @@ class IdempotencyKey(models.Model):
     # A hash of what the request asked (petition, language, body): a retry must ask the same thing.
     fingerprint = models.CharField(_("request fingerprint"), max_length=64)
     status_code = models.PositiveSmallIntegerField(_("status code"))
-    response_body = models.JSONField(_("response body"))
+    # A signature's answer is stored as its total and rebuilt from it (see ``widget_api.idempotency.KeyClaim``);
+    # other answers (invalid data, closed petition) are stored whole.
+    response_body = models.JSONField(_("response body"), null=True, blank=True)
+    signature_count = models.PositiveBigIntegerField(_("signature count"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
 
     class Meta:

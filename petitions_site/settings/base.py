@@ -94,6 +94,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Statements run this many times on a connection are prepared (parsed and planned once); only the signing
+    # statement qualifies, as Django's own queries bind parameters on the client. Set DATABASE_PREPARE_THRESHOLD
+    # to "off" behind a pooler that cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
+    threshold = os.environ.get("DATABASE_PREPARE_THRESHOLD", "1")
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        None if threshold.lower() in {"off", "none", ""} else int(threshold)
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Signing runs in short write transactions; wait for the lock instead of failing at once.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})

@@ -208,7 +208,7 @@ def test_cached_insert_statement_matches_the_orm_compiled_one(petition, partner)
         cached_sql, cached_params = signing._insert_sql(signature, "default")
         compiled_sql, compiled_params = signing._compile_insert_sql(signature, "default", fields)
         assert (cached_sql, list(cached_params)) == (compiled_sql, list(compiled_params))
-    assert (Signature, "default") in signing._insert_statements
+    assert (Signature, "default", False) in signing._insert_statements
 
 
 def test_signatures_through_the_cached_statement_keep_every_field(petition, partner):
