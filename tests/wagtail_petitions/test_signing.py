@@ -224,3 +224,20 @@ def test_signatures_through_the_cached_statement_keep_every_field(petition, part
     assert (two.partner, two.consent_partner, two.source, two.first_name) == (partner, True, "newsletter", "Ada2")
     assert second.signature.pk == two.pk
     assert petition.get_tally(fresh=True).total == 2
+
+
+def test_form_instances_do_not_share_field_state():
+    """Form fields are copied per form instance (cheaply, see ``forms._FastCopy``): a change to one form's field or
+    widget must not show in another form."""
+    from wagtail_petitions.forms import SignatureForm
+
+    first = SignatureForm()
+    first.fields["email"].widget.attrs["placeholder"] = "changed"
+    first.fields["country"].required = False
+    first.fields["first_name"].validators.append(lambda value: None)
+    second = SignatureForm()
+    assert "placeholder" not in second.fields["email"].widget.attrs
+    assert second.fields["country"].required is True
+    assert len(second.fields["first_name"].validators) == len(SignatureForm.base_fields["first_name"].validators)
+    assert second.fields["country"].widget is not SignatureForm.base_fields["country"].widget
+    assert ("FR", "France") in list(second.fields["country"].choices)
