@@ -606,6 +606,25 @@ class TallyCounter(models.Model):
         return f"{self.petition_key} {self.channel} {self.country or '--'} partner={self.partner_id}: {self.count}"
 
 
+class TallyTotal(models.Model):
+    """One shard of a petition's total: the same count as its ``TallyCounter`` rows, kept in a few rows.
+
+    A signer is shown the total in the answer to their signature; summing the buckets for that would cost a scan of
+    countries x partners x shards rows per signature (thousands for a viral petition), while these are at most
+    ``WAGTAIL_PETITIONS_TALLY_SHARDS`` rows. Maintained by ``wagtail_petitions.tally`` only, with the buckets.
+    """
+
+    petition_key = models.UUIDField()
+    shard = models.PositiveSmallIntegerField(default=0)
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["petition_key", "shard"], name="tally_total_shard")]
+
+    def __str__(self):
+        return f"{self.petition_key} total shard {self.shard}: {self.count}"
+
+
 # Paper batches add to tallies: register them as a tally source so recounts include them. Imported here, at the
 # end of the models module, so that every process that loads the models (the site, commands, tests) has it.
 from . import paper  # noqa: E402, F401

@@ -219,7 +219,7 @@ def _insert_in_one_statement(signature, claim=None) -> tuple[bool, int | None]:
     ctes.append(f"inserted AS ({insert_sql})")
     params += insert_params
     if signature.is_counted:
-        bump_sql, bump_params = tally.bump_sql(
+        bump_ctes, bump_params = tally.bump_ctes(
             signature.petition_key,
             source="inserted",
             country=str(signature.country),
@@ -227,7 +227,7 @@ def _insert_in_one_statement(signature, claim=None) -> tuple[bool, int | None]:
             channel=signature.channel,
         )
         total_sql, total_params = tally.total_sql(signature.petition_key)
-        ctes.append(f"bumped AS ({bump_sql} RETURNING 1)")
+        ctes += bump_ctes
         ctes.append(f"counted AS (SELECT {total_sql} + (SELECT COUNT(*) FROM bumped) AS total)")
         params += bump_params + total_params
     else:

@@ -17,7 +17,7 @@ from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
 from .conf import conf
-from .models import Channel, Partner, TallyCounter
+from .models import Channel, Partner, TallyCounter, TallyTotal
 
 CACHE_KEY = "wagtail_petitions:tally:{}"
 
@@ -42,59 +42,82 @@ def _bucket_upsert(values_sql: str) -> str:
     )
 
 
+def _total_upsert(values_sql: str) -> str:
+    table = TallyTotal._meta.db_table
+    return (
+        f"INSERT INTO {table} (petition_key, shard, count) {values_sql} "
+        f"ON CONFLICT (petition_key, shard) DO UPDATE SET count = {table}.count + EXCLUDED.count"
+    )
+
+
+def _prepared_key(petition_key):
+    return TallyCounter._meta.get_field("petition_key").get_db_prep_value(petition_key, connection)
+
+
 def _bucket_params(petition_key, country, partner_id, channel, amount) -> list:
-    key = TallyCounter._meta.get_field("petition_key").get_db_prep_value(petition_key, connection)
+    key = _prepared_key(petition_key)
     now = TallyCounter._meta.get_field("updated_at").get_db_prep_value(timezone.now(), connection)
     return [key, channel, country or "", partner_id or 0, random.randrange(conf.TALLY_SHARDS), amount, now]
 
 
+def _total_params(petition_key, amount) -> list:
+    return [_prepared_key(petition_key), random.randrange(conf.TALLY_SHARDS), amount]
+
+
 def _total_sql() -> str:
-    return f"COALESCE((SELECT SUM(count) FROM {TallyCounter._meta.db_table} WHERE petition_key = %s), 0)"
+    return f"COALESCE((SELECT SUM(count) FROM {TallyTotal._meta.db_table} WHERE petition_key = %s), 0)"
 
 
 def add(
     petition_key, *, country: str = "", partner_id: int | None = 0, channel: str = Channel.ONLINE, amount: int = 1
 ) -> int:
-    """Add ``amount`` (negative to remove) to a random shard of the bucket. Call inside the writing transaction.
+    """Add ``amount`` (negative to remove) to a random shard of the bucket and of the total. Call inside the
+    writing transaction.
 
-    Returns the petition's total including this change: the sum of the bucket rows as committed when the statement
-    started, plus ``amount``. On PostgreSQL it comes back from the same statement (one round trip, no extra lock);
-    it may miss signatures committed meanwhile but always includes the caller's, which is what a signer is shown.
+    Returns the petition's total including this change: the total rows as committed when the statement started,
+    plus ``amount``. On PostgreSQL it comes back from the same statement (one round trip, no extra lock); it may
+    miss signatures committed meanwhile but always includes the caller's, which is what a signer is shown.
     The cached snapshot is left alone: readers see the new figure within ``COUNT_CACHE_SECONDS``.
     """
-    params = _bucket_params(petition_key, country, partner_id, channel, amount)
-    key = params[0]
-    upsert = _bucket_upsert("VALUES (%s, %s, %s, %s, %s, %s, %s)")
+    bucket = _bucket_params(petition_key, country, partner_id, channel, amount)
+    total = _total_params(petition_key, amount)
+    key = bucket[0]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # The sub-select sees the statement's snapshot, which never includes the row this statement changes.
+            # The sub-select sees the statement's snapshot, which never includes the rows this statement changes.
             cursor.execute(
-                f"WITH bump AS ({upsert} RETURNING 1) SELECT {_total_sql()} + %s FROM bump", [*params, key, amount]
+                f"WITH bump AS ({_bucket_upsert('VALUES (%s, %s, %s, %s, %s, %s, %s)')} RETURNING 1), "
+                f"totalled AS ({_total_upsert('VALUES (%s, %s, %s)')} RETURNING 1) "
+                f"SELECT {_total_sql()} + %s FROM bump",
+                [*bucket, *total, key, amount],
             )
             return int(cursor.fetchone()[0])
-        cursor.execute(upsert, params)
+        cursor.execute(_bucket_upsert("VALUES (%s, %s, %s, %s, %s, %s, %s)"), bucket)
+        cursor.execute(_total_upsert("VALUES (%s, %s, %s)"), total)
         # Elsewhere (SQLite) writers are serialised, so a read in the same transaction is exact.
         cursor.execute(f"SELECT {_total_sql()}", [key])
         return int(cursor.fetchone()[0])
 
 
-def bump_sql(petition_key, *, source: str, country, partner_id, channel) -> tuple[str, list]:
-    """An upsert adding 1 to a random shard of the bucket for each row of ``source`` (a CTE of the same
-    PostgreSQL statement, e.g. the signature just inserted: none if it was a repeat). Add ``RETURNING`` as needed.
-    """
-    return _bucket_upsert(f"SELECT %s, %s, %s, %s, %s, %s, %s FROM {source}"), _bucket_params(
-        petition_key, country, partner_id, channel, 1
-    )
+def bump_ctes(petition_key, *, source: str, country, partner_id, channel) -> tuple[list[str], list]:
+    """CTEs of one PostgreSQL statement that add 1 to a random shard of the bucket (``bumped``, one row per row
+    added) and of the total (``totalled``) for each row of ``source``, a CTE of the same statement (e.g. the
+    signature just inserted: none if it was a repeat)."""
+    return [
+        f"bumped AS ({_bucket_upsert(f'SELECT %s, %s, %s, %s, %s, %s, %s FROM {source}')} RETURNING 1)",
+        f"totalled AS ({_total_upsert(f'SELECT %s, %s, %s FROM {source}')} RETURNING 1)",
+    ], [*_bucket_params(petition_key, country, partner_id, channel, 1), *_total_params(petition_key, 1)]
 
 
 def total_sql(petition_key) -> tuple[str, list]:
-    """A scalar sub-query of the petition's total as committed when the statement started."""
-    return _total_sql(), [TallyCounter._meta.get_field("petition_key").get_db_prep_value(petition_key, connection)]
+    """A scalar sub-query of the petition's total as committed when the statement started (a sum over at most
+    ``TALLY_SHARDS`` rows, however many buckets the petition has)."""
+    return _total_sql(), [_prepared_key(petition_key)]
 
 
 def total(petition_key) -> int:
-    """The petition's total straight from the bucket rows (a sum over a few hundred rows at most)."""
-    return TallyCounter.objects.filter(petition_key=petition_key).aggregate(n=Sum("count"))["n"] or 0
+    """The petition's total straight from its total rows (at most ``TALLY_SHARDS`` of them)."""
+    return TallyTotal.objects.filter(petition_key=petition_key).aggregate(n=Sum("count"))["n"] or 0
 
 
 def read(petition_key) -> TallySnapshot:
@@ -156,6 +179,8 @@ class Drift:
 
 
 Bucket = tuple[str, str, int]  # (channel, country, partner_id)
+# The channel a drift of the total rows (``TallyTotal``) is reported under.
+TOTAL = "total"
 _sources: list = []
 
 
@@ -192,12 +217,16 @@ def expected_buckets(petition_key) -> dict[Bucket, int]:
 
 
 def recount(petition_key, fix: bool = False) -> list[Drift]:
-    """Compare the tally with the signature rows; with ``fix``, rewrite the tally to match them."""
+    """Compare the tally (buckets and total rows) with the signature rows; with ``fix``, rewrite it to match them.
+
+    A wrong total is reported as a drift of the ``TOTAL`` pseudo-channel.
+    """
     with transaction.atomic():
         if fix and connection.vendor == "postgresql":
-            # Keep signers out while the buckets are rewritten, so no increment lands between read and write.
+            # Keep signers out while the rows are rewritten, so no increment lands between read and write.
             with connection.cursor() as cursor:
-                cursor.execute(f"LOCK TABLE {TallyCounter._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+                for model in (TallyCounter, TallyTotal):
+                    cursor.execute(f"LOCK TABLE {model._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
         expected = expected_buckets(petition_key)
         counted: dict[Bucket, int] = {}
         for channel, country, partner_id, n in (
@@ -212,7 +241,12 @@ def recount(petition_key, fix: bool = False) -> list[Drift]:
             for bucket in sorted(set(expected) | set(counted))
             if counted.get(bucket, 0) != expected.get(bucket, 0)
         ]
+        expected_total, counted_total = sum(expected.values()), total(petition_key)
+        if counted_total != expected_total:
+            drifts.append(Drift(str(petition_key), TOTAL, "", 0, counted_total, expected_total))
         if fix and drifts:
+            TallyTotal.objects.filter(petition_key=petition_key).delete()
+            TallyTotal.objects.create(petition_key=petition_key, shard=0, count=expected_total)
             TallyCounter.objects.filter(petition_key=petition_key).delete()
             now = timezone.now()
             TallyCounter.objects.bulk_create(

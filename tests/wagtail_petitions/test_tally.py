@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import signer
 from wagtail_petitions import tally
-from wagtail_petitions.models import Signature, TallyCounter
+from wagtail_petitions.models import Signature, TallyCounter, TallyTotal
 from wagtail_petitions.signing import sign_petition
 
 
@@ -104,3 +104,29 @@ def test_signature_signals_are_sent_like_a_save(petition):
         pre_save.disconnect(receiver, sender=Signature)
         post_save.disconnect(receiver, sender=Signature)
     assert seen == [("pre", False), (True, True)]
+
+
+def test_signer_total_comes_from_the_few_total_rows_and_recount_repairs_them(petition, settings, capsys):
+    """The total a signer is shown is summed from ``TallyTotal`` (at most ``TALLY_SHARDS`` rows), not from every
+    bucket: a viral petition has countries x partners x shards buckets. Those rows must follow every change."""
+    settings.WAGTAIL_PETITIONS_TALLY_SHARDS = 3
+    countries = ["FR", "DE", "BE", "SN", "MA", "CA", "US", "GB", "IT", "ES"]
+    results = [sign_petition(petition, signer(n, country=countries[n % len(countries)])) for n in range(30)]
+    key = petition.get_tally_key()
+    assert [r.signature_count for r in results] == list(range(1, 31))
+    assert TallyCounter.objects.filter(petition_key=key).count() > 3 * len(countries) // 2
+    assert 1 <= TallyTotal.objects.filter(petition_key=key).count() <= 3
+    assert tally.total(key) == tally.read(key).total == 30
+    assert tally.add(key, country="FR", amount=-1) == 29
+    assert tally.total(key) == 29
+    tally.add(key, country="FR", amount=1)
+
+    TallyTotal.objects.filter(petition_key=key).update(count=0)
+    assert [(d.channel, d.counted, d.expected) for d in tally.recount(key)] == [(tally.TOTAL, 0, 30)]
+    with pytest.raises(CommandError, match="1 drifted"):
+        call_command("recount_tallies")
+    assert f"drift {key} total country=-- partner=0: tally 0, rows 30" in capsys.readouterr().out
+    call_command("recount_tallies", "--fix")
+    assert tally.total(key) == 30
+    assert tally.recount(key) == []
+    assert sign_petition(petition, signer(99)).signature_count == 31

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from wagtail_petitions import tally
-from wagtail_petitions.models import PaperBatch, Signature, TallyCounter
+from wagtail_petitions.models import PaperBatch, Signature, TallyCounter, TallyTotal
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         else:
             keys = set(TallyCounter.objects.values_list("petition_key", flat=True).distinct())
             # Every table a tally is rebuilt from, so a petition whose tally rows were lost is still found.
-            for model in (Signature, PaperBatch):
+            for model in (TallyTotal, Signature, PaperBatch):
                 keys |= set(model.objects.values_list("petition_key", flat=True).distinct())
         drifted = 0
         for key in sorted(keys, key=str):
