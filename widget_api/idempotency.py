@@ -4,10 +4,13 @@
 - same key, another request (other petition, language or body) → 422 ``idempotency_key_reused``;
 - same key while the first request is still being processed → 409 ``idempotency_key_in_flight``.
 
-The answer is stored in the transaction that records the signature, so both exist or neither does. On PostgreSQL a
-transaction-scoped advisory lock on the key tells "in flight" apart without waiting: whoever holds it is processing
-that key, on whichever app process. SQLite serialises writing transactions (``BEGIN IMMEDIATE``), so there a
-retry simply waits for the first request and gets its answer.
+The answer is stored with the signature it answers, so both exist or neither does. On PostgreSQL all of it is one
+statement (``KeyClaim`` with ``sign_petition``): a transaction-scoped advisory lock on the key tells "in flight"
+apart without waiting (whoever holds it is processing that key, on whichever app process), then the stored answer
+is checked, the signature written and the answer stored. A signature's answer is stored as its total and rebuilt
+from it on replay; answers that wrote nothing (invalid data, a closed petition) are stored whole. SQLite
+serialises writing transactions (``BEGIN IMMEDIATE``), so there a retry simply waits for the first request and
+gets its answer.
 """
 
 from __future__ import annotations
