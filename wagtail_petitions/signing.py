@@ -154,7 +154,7 @@ def _repeat(petition, signature, count=None) -> SigningResult:
         petition_key=signature.petition_key, email_normalized=signature.email_normalized
     )
     if count is None:
-        # Rare (a repeat), so an exact read of the bucket rows is affordable; it includes the earlier signature.
+        # Rare (a repeat): read the total rows again; they include the earlier signature.
         count = tally.total(signature.petition_key)
     return SigningResult(petition=petition, signature=existing, created=False, signature_count=count)
 
@@ -183,7 +183,7 @@ def _insert_in_transaction(signature, claim) -> tuple[int | None, Any]:
             ).first()
             if existing is None:
                 raise
-            # Rare (a repeat), so an exact read of the bucket rows is affordable; it includes the earlier one.
+            # Rare (a repeat): read the total rows again; they include the earlier signature.
             signature_count = tally.total(signature.petition_key)
         if claim is not None:
             claim.record(signature_count if signature_count is not None else tally.total(signature.petition_key))
@@ -200,7 +200,7 @@ def _can_insert_in_one_statement(signature) -> bool:
     )
 
 
-def _insert_in_one_statement(signature, claim=None) -> tuple[bool, int | None]:
+def _insert_in_one_statement(signature, claim=None) -> tuple[bool, int]:
     """INSERT the signature unless this signer already signed, and count it, in one statement (one round trip,
     atomic without a transaction). With a ``claim``, its guard and record are part of the same statement.
     Returns ``(inserted, total shown to the signer)``.
@@ -218,6 +218,7 @@ def _insert_in_one_statement(signature, claim=None) -> tuple[bool, int | None]:
         params += guard_params
     ctes.append(f"inserted AS ({insert_sql})")
     params += insert_params
+    added = "0"
     if signature.is_counted:
         bump_ctes, bump_params = tally.bump_ctes(
             signature.petition_key,
@@ -226,12 +227,12 @@ def _insert_in_one_statement(signature, claim=None) -> tuple[bool, int | None]:
             partner_id=signature.partner_id,
             channel=signature.channel,
         )
-        total_sql, total_params = tally.total_sql(signature.petition_key)
         ctes += bump_ctes
-        ctes.append(f"counted AS (SELECT {total_sql} + (SELECT COUNT(*) FROM bumped) AS total)")
-        params += bump_params + total_params
-    else:
-        ctes.append("counted AS (SELECT NULL::bigint AS total)")
+        params += bump_params
+        added = "(SELECT COUNT(*) FROM bumped)"
+    total_sql, total_params = tally.total_sql(signature.petition_key)
+    ctes.append(f"counted AS (SELECT {total_sql} + {added} AS total)")
+    params += total_params
     if claim is not None:
         record_sql, record_params = claim.record_sql()
         ctes.append(f"recorded AS ({record_sql})")
@@ -246,12 +247,12 @@ def _insert_in_one_statement(signature, claim=None) -> tuple[bool, int | None]:
             claim.refuse(tuple(guard))
         claim.recorded = True
     if pk is None:
-        return False, int(total) if total is not None else None
+        return False, int(total)
     signature.pk = pk
     signature._state.adding = False
     signature._state.db = alias
     post_save.send(sender=model, instance=signature, created=True, update_fields=None, raw=False, using=alias)
-    return True, int(total) if total is not None else None
+    return True, int(total)
 
 
 # The INSERT statement per (model, database alias): compiling an ORM InsertQuery costs more Python time per
