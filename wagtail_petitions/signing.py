@@ -8,6 +8,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
 from django.db import (
     IntegrityError,
     InterfaceError,
@@ -331,8 +332,6 @@ def _execute_prepared(connection_, sql, params) -> tuple:
 
 
 def _execute_prepared_once(connection_, sql, params) -> tuple:
-    import psycopg
-
     with connection_.cursor() as django_cursor:
         with connection_.wrap_database_errors, psycopg.Cursor(django_cursor.cursor.connection) as cursor:
             cursor.execute(sql, params, prepare=True)
