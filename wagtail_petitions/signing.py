@@ -212,34 +212,30 @@ def _insert_in_one_statement(signature, claim=None) -> tuple[bool, int]:
     # The signals Model.save() would send, so receivers see no difference.
     pre_save.send(sender=model, instance=signature, raw=False, using=alias, update_fields=None)
     insert_sql, insert_params = _insert_sql(signature, alias, guarded=claim is not None)
-    ctes, params = [], []
+    params, parts = [], {}
     if claim is not None:
-        guard_sql, guard_params = claim.guard_sql()
-        ctes.append(f"guard AS ({guard_sql})")
+        parts["guard"], guard_params = claim.guard_sql()
         params += guard_params
-    ctes.append(f"inserted AS ({insert_sql})")
     params += insert_params
-    added = "0"
     if signature.is_counted:
-        bump_ctes, bump_params = tally.bump_ctes(
+        parts["bump"], bump_params = tally.bump_ctes(
             signature.petition_key,
             source="inserted",
             country=str(signature.country),
             partner_id=signature.partner_id,
             channel=signature.channel,
         )
-        ctes += bump_ctes
         params += bump_params
-        added = "(SELECT COUNT(*) FROM bumped)"
-    total_sql, total_params = tally.total_sql(signature.petition_key)
-    ctes.append(f"counted AS (SELECT {total_sql} + {added} AS total)")
+    parts["total"], total_params = tally.total_sql(signature.petition_key)
     params += total_params
     if claim is not None:
-        record_sql, record_params = claim.record_sql()
-        ctes.append(f"recorded AS ({record_sql})")
+        parts["record"], record_params = claim.record_sql()
         params += record_params
-    sql = f"WITH {', '.join(ctes)} SELECT (SELECT {_pk(model)} FROM inserted), counted.total"
-    sql += ", guard.* FROM counted, guard" if claim is not None else " FROM counted"
+    # The same text for every signature: composed once, and the same string object is handed to psycopg.
+    statement_key = (insert_sql, *parts.values())
+    sql = _statements.get(statement_key)
+    if sql is None:
+        sql = _statements[statement_key] = _compose_statement(model, insert_sql, parts)
     # Inside a caller's transaction a failed statement (a claim's record racing another) must not break it.
     with transaction.atomic(using=alias) if connection_.in_atomic_block else nullcontext():
         pk, total, *guard = _execute_prepared(connection_, sql, params)
@@ -254,6 +250,23 @@ def _insert_in_one_statement(signature, claim=None) -> tuple[bool, int]:
     signature._state.db = alias
     post_save.send(sender=model, instance=signature, created=True, update_fields=None, raw=False, using=alias)
     return True, int(total)
+
+
+_statements: dict[tuple, str] = {}
+
+
+def _compose_statement(model, insert_sql: str, parts: dict) -> str:
+    ctes = [f"guard AS ({parts['guard']})"] if "guard" in parts else []
+    ctes.append(f"inserted AS ({insert_sql})")
+    added = "0"
+    if "bump" in parts:
+        ctes += parts["bump"]
+        added = "(SELECT COUNT(*) FROM bumped)"
+    ctes.append(f"counted AS (SELECT {parts['total']} + {added} AS total)")
+    if "record" in parts:
+        ctes.append(f"recorded AS ({parts['record']})")
+    sql = f"WITH {', '.join(ctes)} SELECT (SELECT {_pk(model)} FROM inserted), counted.total"
+    return sql + (", guard.* FROM counted, guard" if "guard" in parts else " FROM counted")
 
 
 # The INSERT statement per (model, database alias): compiling an ORM InsertQuery costs more Python time per

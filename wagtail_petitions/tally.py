@@ -7,6 +7,7 @@ refreshing the count does not reach the database for each request.
 
 from __future__ import annotations
 
+import functools
 import random
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -64,6 +65,7 @@ def _total_params(petition_key, amount) -> list:
     return [_prepared_key(petition_key), random.randrange(conf.TALLY_SHARDS), amount]
 
 
+@functools.cache
 def _total_sql() -> str:
     return f"COALESCE((SELECT SUM(count) FROM {TallyTotal._meta.db_table} WHERE petition_key = %s), 0)"
 
@@ -99,14 +101,22 @@ def add(
         return int(cursor.fetchone()[0])
 
 
-def bump_ctes(petition_key, *, source: str, country, partner_id, channel) -> tuple[list[str], list]:
+def bump_ctes(petition_key, *, source: str, country, partner_id, channel) -> tuple[tuple[str, ...], list]:
     """CTEs of one PostgreSQL statement that add 1 to a random shard of the bucket (``bumped``, one row per row
     added) and of the total (``totalled``) for each row of ``source``, a CTE of the same statement (e.g. the
-    signature just inserted: none if it was a repeat)."""
-    return [
+    signature just inserted: none if it was a repeat). The text is the same object on every call."""
+    return _bump_ctes_sql(source), [
+        *_bucket_params(petition_key, country, partner_id, channel, 1),
+        *_total_params(petition_key, 1),
+    ]
+
+
+@functools.cache
+def _bump_ctes_sql(source: str) -> tuple[str, ...]:
+    return (
         f"bumped AS ({_bucket_upsert(f'SELECT %s, %s, %s, %s, %s, %s, %s FROM {source}')} RETURNING 1)",
         f"totalled AS ({_total_upsert(f'SELECT %s, %s, %s FROM {source}')} RETURNING 1)",
-    ], [*_bucket_params(petition_key, country, partner_id, channel, 1), *_total_params(petition_key, 1)]
+    )
 
 
 def total_sql(petition_key) -> tuple[str, list]:

@@ -15,6 +15,7 @@ gets its answer.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -149,6 +150,20 @@ def _prepared(values) -> list:
     return [field.get_db_prep_save(value, connection) for field, value in zip(fields, values, strict=True)]
 
 
+@functools.cache
+def _guard_sql() -> str:
+    return f"SELECT {_GUARD_COLUMNS} FROM {_guard_from()}"
+
+
+@functools.cache
+def _record_sql() -> str:
+    # No ON CONFLICT: if another request stored this key meanwhile, the whole statement fails and is retried.
+    return (
+        f"INSERT INTO {_table()} ({_stored_columns()}) "
+        "SELECT %s, %s, %s, NULL, counted.total, %s FROM counted, guard WHERE guard.proceed"
+    )
+
+
 class StoredAnswer(Exception):
     """The key was answered before: replay that answer."""
 
@@ -167,7 +182,7 @@ class KeyClaim(SigningClaim):
         self.request_fingerprint = request_fingerprint
 
     def guard_sql(self):
-        return f"SELECT {_GUARD_COLUMNS} FROM {_guard_from()}", [lock_id(self.key), self.key]
+        return _guard_sql(), [lock_id(self.key), self.key]
 
     def refuse(self, row):
         proceed, locked, *stored = row
@@ -182,15 +197,8 @@ class KeyClaim(SigningClaim):
         raise StoredAnswer(status_code, body, signature_count)
 
     def record_sql(self):
-        # No ON CONFLICT: if another request stored this key meanwhile, the whole statement fails and is retried.
-        sql = (
-            f"INSERT INTO {_table()} ({_stored_columns()}) "
-            "SELECT %s, %s, %s, NULL, counted.total, %s FROM counted, guard WHERE guard.proceed"
-        )
-        key, fingerprint_, status_code, _body, _count, created_at = _prepared(
-            [self.key, self.request_fingerprint, status.HTTP_201_CREATED, None, None, timezone.now()]
-        )
-        return sql, [key, fingerprint_, status_code, created_at]
+        # Plain strings, an int and an aware datetime: what the model's fields would prepare them into.
+        return _record_sql(), [self.key, self.request_fingerprint, status.HTTP_201_CREATED, timezone.now()]
 
     def acquire(self):
         stored = _lock_and_fetch(self.key)
