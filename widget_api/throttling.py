@@ -1,5 +1,6 @@
 import hashlib
 
+import redis
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.cache.backends.redis import RedisCache
@@ -28,12 +29,7 @@ class FixedWindowRateThrottle(SimpleRateThrottle):
     def increment(self, key: str, ttl: int) -> int:
         backend = caches[DEFAULT_CACHE_ALIAS] if self.cache is SimpleRateThrottle.cache else self.cache
         if isinstance(backend, RedisCache):
-            client = backend._cache.get_client(key, write=True)
-            redis_key = backend.make_and_validate_key(key)
-            count = client.incr(redis_key)
-            if count == 1:
-                client.expire(redis_key, ttl)
-            return count
+            return self.increment_in_redis(backend, key, ttl)
         if self.cache.add(key, 1, ttl):
             return 1
         try:
@@ -41,6 +37,32 @@ class FixedWindowRateThrottle(SimpleRateThrottle):
         except ValueError:  # expired between add and incr
             self.cache.add(key, 1, ttl)
             return 1
+
+    @staticmethod
+    def increment_in_redis(backend, key: str, ttl: int) -> int:
+        """INCR (and EXPIRE on a new window) on a connection of the cache's own pool.
+
+        Sent on the pooled connection directly: redis-py's client wraps every command in retry, instrumentation
+        and argument checks that cost more CPU than the round trip (measured on the signing path: about a sixth
+        of a signing request). A broken connection is dropped and the command sent once more on a new one.
+        """
+        redis_key = backend.make_key(key)
+        pool = backend._cache.get_client(key, write=True).connection_pool
+        for attempt in (1, 2):
+            connection = pool.get_connection()
+            try:
+                connection.send_command("INCR", redis_key)
+                count = connection.read_response()
+                if count == 1:
+                    connection.send_command("EXPIRE", redis_key, ttl)
+                    connection.read_response()
+                return count
+            except (redis.ConnectionError, redis.TimeoutError):
+                connection.disconnect()
+                if attempt == 2:
+                    raise
+            finally:
+                pool.release(connection)
 
     def wait(self):
         return max(getattr(self, "wait_seconds", 0), 0)
