@@ -190,6 +190,15 @@ def task(step, *args, env):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+# Rows that write to the database (see ``main``).
+WRITE_ROWS = {
+    "floor: one INSERT",
+    "peer: Wagtail form POST",
+    "sign: POST signatures/",
+    "sign, no key/partner (diagnostic)",
+}
+
+
 # --- report ------------------------------------------------------------------------------------------------------
 
 
@@ -282,6 +291,7 @@ def main():
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8100")))
     parser.add_argument("--threads-per-worker", type=int, default=4, help="gunicorn gthread threads per worker")
     parser.add_argument("--rounds", type=int, default=3, help="rows take turns in this many slices of the duration")
+    parser.add_argument("--settle", type=float, default=2.0, help="seconds of pause after each write row")
     args = parser.parse_args()
     started = time.time()
 
@@ -340,6 +350,10 @@ def main():
             for name, (url, mode) in rows.items():
                 turn = f"{runid}r{round_number}"  # fresh emails and keys in every turn
                 rounds[name].append(wrk(url, mode, turn, slice_seconds, args.connections, args.threads))
+                if name in WRITE_ROWS:
+                    # PostgreSQL finishes a write burst in the background (WAL writer, autovacuum of the tables
+                    # just written); without a pause that work lands on whichever row comes next.
+                    time.sleep(args.settle)
             for size, url in growth_rows.items():
                 rounds[size].append(wrk(url, "get", runid, max(2, slice_seconds // 2), args.connections, args.threads))
         memory = {"worker_peak_rss_mb": server.worker_peak_rss_mb()}
