@@ -1,12 +1,14 @@
-"""``?lang=`` on API requests picks the language of the response, validation messages included.
+"""The language of API responses: ``?lang=`` or ``LANGUAGE_CODE``, never the browser's ``Accept-Language``.
 
-The embed's signing request carries the widget's language this way, so a French signer reads French errors.
-A middleware rather than a view mixin keeps the API views untouched; it runs after ``LocaleMiddleware`` and
-only overrides its choice when ``lang`` names a configured language.
+The embed's signing request carries the widget's language as ``?lang=``, so a French signer reads French errors.
+``LocaleMiddleware`` replaces Django's in ``MIDDLEWARE``: pages keep Django's behaviour (language from the URL
+prefix, then ``Accept-Language``), API paths get the language the widget asked for.
 """
 
 import re
 
+from django.conf import settings
+from django.middleware import locale
 from django.utils import translation
 
 from .cors import API_PATH_PREFIX
@@ -25,16 +27,28 @@ def supported_language(value: str | None) -> str | None:
         return None
 
 
-class QueryLanguageMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
+class LocaleMiddleware(locale.LocaleMiddleware):
+    """Django's ``LocaleMiddleware``, except on API paths: there the language is ``?lang=`` when it names a
+    configured language, else ``LANGUAGE_CODE``.
 
-    def __call__(self, request):
-        language = request.path_info.startswith(API_PATH_PREFIX) and supported_language(request.GET.get("lang"))
-        if not language:
-            return self.get_response(request)
+    API answers never depend on ``Accept-Language``, so they carry no ``Vary: Accept-Language``: a CDN keeps one
+    copy of a petition's count, not one per browser language. It also spares every API request (signing
+    included) the parsing of that header and the URL-prefix lookup. Override ``get_api_language`` to choose
+    differently.
+    """
+
+    def process_request(self, request):
+        if not request.path_info.startswith(API_PATH_PREFIX):
+            return super().process_request(request)
+        language = self.get_api_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
-        response.headers.setdefault("Content-Language", language)
+
+    def process_response(self, request, response):
+        if not request.path_info.startswith(API_PATH_PREFIX):
+            return super().process_response(request, response)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
+
+    def get_api_language(self, request) -> str:
+        return supported_language(request.GET.get("lang")) or settings.LANGUAGE_CODE

@@ -56,9 +56,8 @@ MIDDLEWARE = [
     # Anonymous page and count reads from the cache; a hit skips everything below (see its docstring).
     "wagtail_petitions.page_cache.PublicResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
-    # ``?lang=`` on API requests: the widget's signing errors come back in the widget's language.
-    "widget_api.i18n.QueryLanguageMiddleware",
+    # Django's, plus ``?lang=`` on API requests: the widget's signing errors come back in the widget's language.
+    "widget_api.i18n.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -162,6 +161,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "widget_api.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["widget_api.parsers.LimitedJSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "widget_api.negotiation.JSONFirstNegotiation",
     # Public endpoints: no session, so no CSRF cookie and no cookie of any kind.
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
