@@ -55,11 +55,15 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     # Anonymous page and count reads from the cache; a hit skips everything below (see its docstring).
     "wagtail_petitions.page_cache.PublicResponseCacheMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
     # Django's, plus ``?lang=`` on API requests: the widget's signing errors come back in the widget's language.
     "widget_api.i18n.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # SITE_ONLY_MIDDLEWARE, on every path but /api/ (which has no session, user, message or cookie).
+    "widget_api.middleware.SiteOnlyMiddleware",
+]
+SITE_ONLY_MIDDLEWARE = [
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
