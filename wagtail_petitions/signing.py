@@ -218,13 +218,7 @@ def _insert_in_one_statement(signature, claim=None) -> tuple[bool, int]:
         params += guard_params
     params += insert_params
     if signature.is_counted:
-        parts["bump"], bump_params = tally.bump_ctes(
-            signature.petition_key,
-            source="inserted",
-            country=str(signature.country),
-            partner_id=signature.partner_id,
-            channel=signature.channel,
-        )
+        parts["bump"], bump_params = tally.bump_ctes("inserted")
         params += bump_params
     parts["total"], total_params = tally.total_sql(signature.petition_key)
     params += total_params
@@ -275,8 +269,9 @@ _insert_statements: dict[tuple[type, str, bool], tuple[str, list]] = {}
 
 
 def _insert_sql(signature, alias, guarded: bool = False) -> tuple[str, list]:
-    """``INSERT ... ON CONFLICT (petition_key, email_normalized) DO NOTHING RETURNING pk`` and its parameters;
-    ``guarded``: the row is inserted only if the ``guard`` CTE's ``proceed`` is true (see ``SigningClaim``).
+    """``INSERT ... ON CONFLICT (petition_key, email_normalized) DO NOTHING RETURNING pk, ...`` (the pk and
+    ``tally.BUMP_SOURCE_COLUMNS``) and its parameters; ``guarded``: the row is inserted only if the ``guard``
+    CTE's ``proceed`` is true (see ``SigningClaim``).
 
     The text is compiled once by the ORM and reused; the parameters are prepared per signature exactly as the
     compiler prepares them (``pre_save`` then ``get_db_prep_save``). A value the cached text cannot carry (an
@@ -305,8 +300,13 @@ def _compile_insert_sql(signature, alias, fields, guarded=False) -> tuple[str, l
     compiler = query.get_compiler(using=alias)
     compiler.returning_fields = [model._meta.pk]
     [(insert_sql, insert_params)] = compiler.as_sql()
-    # Only the one-signature-per-signer constraint means "a repeat"; any other conflict must raise.
     quote = connections[alias].ops.quote_name
+    # The inserted row's columns that count it (``tally.bump_ctes``), so they are not sent twice.
+    insert_sql += "".join(
+        f", {quote(model._meta.get_field(name.removesuffix('_id')).column)} AS {name}"
+        for name in tally.BUMP_SOURCE_COLUMNS
+    )
+    # Only the one-signature-per-signer constraint means "a repeat"; any other conflict must raise.
     target = ", ".join(quote(model._meta.get_field(name).column) for name in ("petition_key", "email_normalized"))
     insert_sql = insert_sql.replace("ON CONFLICT DO NOTHING", f"ON CONFLICT ({target}) DO NOTHING", 1)
     if guarded:
@@ -345,10 +345,12 @@ def _execute_prepared(connection_, sql, params) -> tuple:
 
 
 def _execute_prepared_once(connection_, sql, params) -> tuple:
-    with connection_.cursor() as django_cursor:
-        with connection_.wrap_database_errors, psycopg.Cursor(django_cursor.cursor.connection) as cursor:
-            cursor.execute(sql, params, prepare=True)
-            return cursor.fetchone()
+    # What ``connection_.cursor()`` checks, without building a Django cursor that would go unused.
+    connection_.ensure_connection()
+    connection_.validate_thread_sharing()
+    with connection_.wrap_database_errors, psycopg.Cursor(connection_.connection) as cursor:
+        cursor.execute(sql, params, prepare=True)
+        return cursor.fetchone()
 
 
 def _pk(model) -> str:

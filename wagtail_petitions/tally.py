@@ -101,21 +101,25 @@ def add(
         return int(cursor.fetchone()[0])
 
 
-def bump_ctes(petition_key, *, source: str, country, partner_id, channel) -> tuple[tuple[str, ...], list]:
+# The columns ``bump_ctes`` reads from its source, one row per signature to count.
+BUMP_SOURCE_COLUMNS = ("petition_key", "channel", "country", "partner_id", "created_at")
+
+
+def bump_ctes(source: str) -> tuple[tuple[str, ...], list]:
     """CTEs of one PostgreSQL statement that add 1 to a random shard of the bucket (``bumped``, one row per row
-    added) and of the total (``totalled``) for each row of ``source``, a CTE of the same statement (e.g. the
-    signature just inserted: none if it was a repeat). The text is the same object on every call."""
-    return _bump_ctes_sql(source), [
-        *_bucket_params(petition_key, country, partner_id, channel, 1),
-        *_total_params(petition_key, 1),
-    ]
+    added) and of the total (``totalled``) for each row of ``source``, a CTE of the same statement with the
+    columns ``BUMP_SOURCE_COLUMNS`` (e.g. the signature just inserted: no row if it was a repeat). The text is
+    the same object on every call; the only parameters are the shards."""
+    shard = random.randrange(conf.TALLY_SHARDS)
+    return _bump_ctes_sql(source), [shard, shard]
 
 
 @functools.cache
 def _bump_ctes_sql(source: str) -> tuple[str, ...]:
+    bucket = f"SELECT petition_key, channel, country, COALESCE(partner_id, 0), %s, 1, created_at FROM {source}"
     return (
-        f"bumped AS ({_bucket_upsert(f'SELECT %s, %s, %s, %s, %s, %s, %s FROM {source}')} RETURNING 1)",
-        f"totalled AS ({_total_upsert(f'SELECT %s, %s, %s FROM {source}')} RETURNING 1)",
+        f"bumped AS ({_bucket_upsert(bucket)} RETURNING 1)",
+        f"totalled AS ({_total_upsert(f'SELECT petition_key, %s, 1 FROM {source}')} RETURNING 1)",
     )
 
 
