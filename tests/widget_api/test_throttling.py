@@ -7,7 +7,7 @@ from django.core.cache import caches
 
 from tests.conftest import signer
 from wagtail_petitions.models import Signature
-from widget_api.throttling import PrivateScopedRateThrottle
+from widget_api.throttling import PrivateScopedRateThrottle, _thread_connection
 
 URL = "/api/v1/petitions/stop-spyware/signatures/"
 
@@ -46,10 +46,11 @@ def test_throttle_survives_a_dropped_redis_connection(api_client, petition, thre
     assert api_client.post(URL, signer(1), format="json", REMOTE_ADDR="203.0.113.7").status_code == 201
     import redis
 
-    client = caches["default"]._cache.get_client(write=True)
-    pooled_connection_id = client.client_id()  # the idle connection the throttle will take from the pool next
-    # What a Redis restart does to it, from another connection.
-    redis.Redis.from_url(os.environ["REDIS_URL"]).client_kill_filter(_id=pooled_connection_id)
+    # The throttle's connection (this thread's), closed by the server as a Redis restart would.
+    connection = _thread_connection(caches["default"])
+    connection.send_command("CLIENT", "ID")
+    client_id = connection.read_response()
+    assert redis.Redis.from_url(os.environ["REDIS_URL"]).client_kill_filter(_id=client_id) == 1
     assert api_client.post(URL, signer(2), format="json", REMOTE_ADDR="203.0.113.7").status_code == 201
     assert api_client.post(URL, signer(3), format="json", REMOTE_ADDR="203.0.113.7").status_code == 201
     assert api_client.post(URL, signer(4), format="json", REMOTE_ADDR="203.0.113.7").status_code == 429
