@@ -1,5 +1,6 @@
-"""PostgreSQL's one-statement signing path: prepared once per connection, and a dead kept connection is reopened
-instead of checked before every request (``signing._execute_prepared``)."""
+"""PostgreSQL's one-statement signing path: prepared once per connection (again if the server forgets it, never
+with ``DATABASE_PREPARE_THRESHOLD=off``), and a dead kept connection is reopened instead of checked before every
+request (``signing._execute_prepared``)."""
 
 import pytest
 from django.db import connection, connections
@@ -24,14 +25,36 @@ def prepared_statement_count():
 
 
 def test_signing_statement_is_prepared_once_and_reused(petition):
-    sign_petition(petition, signer(1))
-    assert prepared_statement_count() == 1
+    sign_petition(petition, signer(1, partner=""))
+    prepared = prepared_statement_count()
+    assert prepared >= 1  # one per parameter types (e.g. with or without a partner), as psycopg does
     for n in range(2, 6):
         sign_petition(petition, signer(n, partner="", country="DE" if n % 2 else "FR"))
     # Other countries, a repeat, another signer: the same prepared statement serves them all.
-    sign_petition(petition, signer(1))
-    assert prepared_statement_count() == 1
+    sign_petition(petition, signer(1, partner=""))
+    assert prepared_statement_count() == prepared
     assert petition.get_tally(fresh=True).total == 5
+
+
+def test_a_statement_the_server_forgot_is_prepared_again(petition):
+    sign_petition(petition, signer(1))
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")  # what DISCARD ALL or a pooler's reset does
+    assert sign_petition(petition, signer(2)).signature_count == 2
+    assert prepared_statement_count() >= 1
+
+
+def test_unprepared_when_the_threshold_is_off(petition):
+    connection.close()  # a new session: no statement prepared by earlier tests
+    connection.ensure_connection()
+    connection.connection.prepare_threshold = None  # DATABASE_PREPARE_THRESHOLD=off
+    try:
+        assert sign_petition(petition, signer(1)).signature_count == 1
+        assert sign_petition(petition, signer(1)).created is False
+        assert prepared_statement_count() == 0
+    finally:
+        connection.close()
+    assert petition.get_tally(fresh=True).total == 1
 
 
 def test_a_dead_kept_connection_is_reopened_and_the_signature_counted_once(petition):
