@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import functools
 import re
+import uuid
 import weakref
 from collections.abc import Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import psycopg
+from django.conf import settings
 from django.db import (
     IntegrityError,
     InterfaceError,
@@ -291,10 +294,68 @@ def _insert_sql(signature, alias, guarded: bool = False) -> tuple[str, list]:
         statement = _insert_statements[(model, alias, guarded)] = (sql, fields)
     sql, fields = statement
     connection_ = connections[alias]
-    values = [field.pre_save(signature, True) for field in fields]
+    preparers = _preparers(fields, connection_)
+    values = [
+        getattr(signature, field.attname) if plain else field.pre_save(signature, True) for field, plain, _ in preparers
+    ]
     if any(hasattr(value, "resolve_expression") for value in values):
         return _compile_insert_sql(signature, alias, fields, guarded)
-    return sql, [field.get_db_prep_save(value, connection_) for field, value in zip(fields, values, strict=True)]
+    return sql, [
+        value if type(value) in unchanged and _sent_unchanged(value) else field.get_db_prep_save(value, connection_)
+        for (field, _, unchanged), value in zip(preparers, values, strict=True)
+    ]
+
+
+def _preparers(fields, connection_) -> list[tuple[Any, bool, tuple[type, ...]]]:
+    """Per field: whether its ``pre_save`` is the plain attribute read, and the Python types whose values its
+    ``get_db_prep_save`` returns unchanged on this database (read from Django's code: a string for a text field,
+    a bool for a boolean, ...). Such values are sent as they are: preparing every value the generic way cost more
+    than the database spends on the row."""
+    key = (tuple(fields), connection_.vendor)
+    found = _preparer_cache.get(key)
+    if found is None:
+        found = _preparer_cache[key] = [
+            (field, type(field).pre_save is models.Field.pre_save, _unchanged_types(field, connection_))
+            for field in fields
+        ]
+    return found
+
+
+_preparer_cache: dict[tuple, list] = {}
+_TEXT_FIELDS = (models.CharField, models.TextField, models.EmailField, models.SlugField)
+_INTEGER_FIELDS = (
+    models.IntegerField,
+    models.BigIntegerField,
+    models.SmallIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveBigIntegerField,
+    models.PositiveSmallIntegerField,
+    models.AutoField,
+    models.BigAutoField,
+    models.SmallAutoField,
+)
+
+
+def _unchanged_types(field, connection_) -> tuple[type, ...]:
+    kind = type(field)
+    if kind in _TEXT_FIELDS:
+        return (str,)
+    if kind is models.BooleanField:
+        return (bool,)
+    if kind in _INTEGER_FIELDS:
+        return (int,)
+    if kind is models.ForeignKey and type(field.target_field) in _INTEGER_FIELDS:
+        return (int, type(None))
+    if connection_.vendor == "postgresql" and kind is models.UUIDField:
+        return (uuid.UUID,)
+    if connection_.vendor == "postgresql" and kind is models.DateTimeField and settings.USE_TZ:
+        return (datetime,)  # aware ones only, see _sent_unchanged
+    return ()
+
+
+def _sent_unchanged(value) -> bool:
+    # A naive datetime is made aware (with a warning) by DateTimeField: not one to send as it is.
+    return type(value) is not datetime or value.tzinfo is not None
 
 
 def _compile_insert_sql(signature, alias, fields, guarded=False) -> tuple[str, list]:
