@@ -174,6 +174,25 @@ class SignatureForm(forms.Form, metaclass=FastCopyFormMetaclass):
     partner = SlugField(required=False, max_length=64, widget=HiddenInput)
     source = PlainTextField(required=False, max_length=64, widget=HiddenInput)
 
+    def _clean_fields(self):
+        """Django's ``BaseForm._clean_fields`` (Django 5.2), reading each value straight from its widget instead of
+        through a ``BoundField`` built per field and thrown away: that was a third of a signature's validation
+        time. Same order, same ``clean_<name>()`` hooks, same errors. A disabled field, or one that cleans its
+        bound field its own way (a file), gets Django's own method."""
+        if any(
+            field.disabled or type(field)._clean_bound_field is not forms.Field._clean_bound_field
+            for field in self.fields.values()
+        ):
+            return super()._clean_fields()
+        for name, field in self.fields.items():
+            value = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+            try:
+                self.cleaned_data[name] = field.clean(value)
+                if hasattr(self, f"clean_{name}"):
+                    self.cleaned_data[name] = getattr(self, f"clean_{name}")()
+            except ValidationError as error:
+                self.add_error(name, error)
+
     def clean_partner(self):
         from .partners import get_active_partner
 
