@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import re
 import uuid
-import weakref
 from collections.abc import Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from django.db import (
 from django.db.models.constants import OnConflict
 from django.db.models.signals import post_save, pre_save
 from django.db.models.sql import InsertQuery
+from django_countries.fields import CountryField
 from psycopg.adapt import PyFormat, Transformer
 from psycopg.pq import ConnStatus, DiagnosticField, ExecStatus
 
@@ -295,9 +295,7 @@ def _insert_sql(signature, alias, guarded: bool = False) -> tuple[str, list]:
     sql, fields = statement
     connection_ = connections[alias]
     preparers = _preparers(fields, connection_)
-    values = [
-        getattr(signature, field.attname) if plain else field.pre_save(signature, True) for field, plain, _ in preparers
-    ]
+    values = [_read(signature, field, how) for field, how, _ in preparers]
     if any(hasattr(value, "resolve_expression") for value in values):
         return _compile_insert_sql(signature, alias, fields, guarded)
     return sql, [
@@ -306,8 +304,8 @@ def _insert_sql(signature, alias, guarded: bool = False) -> tuple[str, list]:
     ]
 
 
-def _preparers(fields, connection_) -> list[tuple[Any, bool, tuple[type, ...]]]:
-    """Per field: whether its ``pre_save`` is the plain attribute read, and the Python types whose values its
+def _preparers(fields, connection_) -> list[tuple[Any, str, tuple[type, ...]]]:
+    """Per field: how its value is read before saving (``_read``), and the Python types whose values its
     ``get_db_prep_save`` returns unchanged on this database (read from Django's code: a string for a text field,
     a bool for a boolean, ...). Such values are sent as they are: preparing every value the generic way cost more
     than the database spends on the row."""
@@ -315,10 +313,29 @@ def _preparers(fields, connection_) -> list[tuple[Any, bool, tuple[type, ...]]]:
     found = _preparer_cache.get(key)
     if found is None:
         found = _preparer_cache[key] = [
-            (field, type(field).pre_save is models.Field.pre_save, _unchanged_types(field, connection_))
-            for field in fields
+            (field, _how_to_read(field), _unchanged_types(field, connection_)) for field in fields
         ]
     return found
+
+
+def _how_to_read(field) -> str:
+    if type(field).pre_save is models.Field.pre_save:
+        return "attribute"
+    if type(field) is CountryField and not field.multiple:
+        # Its descriptor keeps the clean code in the instance's __dict__; pre_save would build a Country object
+        # from it only to take its code back.
+        return "stored"
+    return "pre_save"
+
+
+def _read(instance, field, how):
+    if how == "attribute":
+        return getattr(instance, field.attname)
+    if how == "stored":
+        value = instance.__dict__.get(field.attname)
+        if type(value) is str:
+            return value
+    return field.pre_save(instance, True)
 
 
 _preparer_cache: dict[tuple, list] = {}
@@ -338,7 +355,7 @@ _INTEGER_FIELDS = (
 
 def _unchanged_types(field, connection_) -> tuple[type, ...]:
     kind = type(field)
-    if kind in _TEXT_FIELDS:
+    if kind in _TEXT_FIELDS or (kind is CountryField and not field.multiple):
         return (str,)
     if kind is models.BooleanField:
         return (bool,)
@@ -424,7 +441,12 @@ def _run_on_libpq(conn: psycopg.Connection, sql: str, params) -> tuple:
     CPU). Follows the connection's ``prepare_threshold``: ``None`` (``DATABASE_PREPARE_THRESHOLD=off``, behind a
     pooler) runs it unprepared.
     """
-    transformer = Transformer(conn)
+    try:
+        transformer, prepared = conn._wagtail_petitions_signing
+    except AttributeError:
+        # Kept on the connection (so per thread, and gone with it): the transformer keeps the dumpers it looked
+        # up for each type, the set the names of the statements prepared on it.
+        transformer, prepared = conn._wagtail_petitions_signing = (Transformer(conn), set())
     values = transformer.dump_sequence(params, [PyFormat.AUTO] * len(params))
     types, formats = transformer.types, transformer.formats
     pgconn = conn.pgconn
@@ -435,7 +457,6 @@ def _run_on_libpq(conn: psycopg.Connection, sql: str, params) -> tuple:
             name = _statement_names.get((sql, types))
             if name is None:
                 name = _statement_names.setdefault((sql, types), b"wagtail_petitions_%d" % len(_statement_names))
-            prepared = _prepared_on.setdefault(conn, set())
             if name not in prepared:
                 _raise_for(pgconn.prepare(name, _libpq_query(sql), types), conn)
                 prepared.add(name)
@@ -451,9 +472,8 @@ def _run_on_libpq(conn: psycopg.Connection, sql: str, params) -> tuple:
     return transformer.load_row(0, tuple)
 
 
-# Statement names by (text, parameter types), and the names prepared on each open connection.
+# Statement names by (text, parameter types).
 _statement_names: dict[tuple[str, tuple], bytes] = {}
-_prepared_on: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 @functools.lru_cache(maxsize=64)
