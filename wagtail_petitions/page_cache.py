@@ -135,7 +135,10 @@ class PublicResponseCacheMiddleware:
         return "page"
 
     def cache_key(self, request, kind) -> str:
-        where = f"{request.get_host()}{request.get_full_path()}"
+        # The Host headers as sent, not ``get_host()``, which validates them against ALLOWED_HOSTS on every read:
+        # an entry is only ever stored from a response the inner layers produced, so to a valid host.
+        meta = request.META
+        where = f"{meta.get('HTTP_X_FORWARDED_HOST', '')}|{meta.get('HTTP_HOST', '')}{request.get_full_path()}"
         if kind == "page":
             return CACHE_KEY.format(f"page:{current_generation()}:{where}")
         return CACHE_KEY.format(f"count:{where}")

@@ -94,6 +94,16 @@ def test_page_cache_is_invalidated_when_the_petition_closes_or_is_unpublished(cl
     assert client.get(petition.url).status_code == 404
 
 
+def test_cached_entries_are_never_served_to_a_host_that_is_not_allowed(client, petition, settings):
+    settings.ALLOWED_HOSTS = ["testserver"]
+    assert client.get(petition.url)["X-Cache"] == "miss"
+    assert client.get(petition.url)["X-Cache"] == "hit"
+    assert client.get(petition.url, HTTP_HOST="evil.example").status_code == 400
+    assert client.get(COUNT_URL).status_code == 200
+    assert client.get(COUNT_URL)["X-Cache"] == "hit"
+    assert client.get(COUNT_URL, HTTP_HOST="evil.example").status_code == 400
+
+
 def test_page_with_query_or_session_is_not_served_from_cache(client, petition, admin_user):
     client.get(petition.url)
     assert "X-Cache" not in client.get(petition.url + "?signed=1")
