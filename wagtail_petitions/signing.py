@@ -143,8 +143,9 @@ def sign_petition(
         channel=channel,
         state=state,
     )
-    if _can_insert_in_one_statement(signature):
-        inserted, signature_count = _insert_in_one_statement(signature, claim)
+    alias = router.db_for_write(signature.__class__)
+    if _can_insert_in_one_statement(signature, alias):
+        inserted, signature_count = _insert_in_one_statement(signature, claim, alias)
         if not inserted:
             return _repeat(petition, signature, signature_count if claim is not None else None)
     else:
@@ -198,27 +199,23 @@ def _insert_in_transaction(signature, claim) -> tuple[int | None, Any]:
     return signature_count, existing
 
 
-def _can_insert_in_one_statement(signature) -> bool:
+def _can_insert_in_one_statement(signature, alias) -> bool:
     """The fast path needs PostgreSQL and a plain signature model (no ``save()`` override, no parent table)."""
     model = signature.__class__
-    return (
-        connections[router.db_for_write(model)].vendor == "postgresql"
-        and model.save is models.Model.save
-        and not model._meta.parents
-    )
+    return connections[alias].vendor == "postgresql" and model.save is models.Model.save and not model._meta.parents
 
 
-def _insert_in_one_statement(signature, claim=None) -> tuple[bool, int]:
+def _insert_in_one_statement(signature, claim=None, alias=None) -> tuple[bool, int]:
     """INSERT the signature unless this signer already signed, and count it, in one statement (one round trip,
     atomic without a transaction). With a ``claim``, its guard and record are part of the same statement.
     Returns ``(inserted, total shown to the signer)``.
     """
     model = signature.__class__
-    alias = router.db_for_write(model)
+    alias = alias or router.db_for_write(model)
     connection_ = connections[alias]
     # The signals Model.save() would send, so receivers see no difference.
     pre_save.send(sender=model, instance=signature, raw=False, using=alias, update_fields=None)
-    insert_sql, insert_params = _insert_sql(signature, alias, guarded=claim is not None)
+    insert_sql, insert_params = _insert_sql(signature, alias, guarded=claim is not None, connection_=connection_)
     params, parts = [], {}
     if claim is not None:
         parts["guard"], guard_params = claim.guard_sql()
@@ -275,7 +272,7 @@ def _compose_statement(model, insert_sql: str, parts: dict) -> str:
 _insert_statements: dict[tuple[type, str, bool], tuple[str, list]] = {}
 
 
-def _insert_sql(signature, alias, guarded: bool = False) -> tuple[str, list]:
+def _insert_sql(signature, alias, guarded: bool = False, connection_=None) -> tuple[str, list]:
     """``INSERT ... ON CONFLICT (petition_key, email_normalized) DO NOTHING RETURNING pk, ...`` (the pk and
     ``tally.BUMP_SOURCE_COLUMNS``) and its parameters; ``guarded``: the row is inserted only if the ``guard``
     CTE's ``proceed`` is true (see ``SigningClaim``).
@@ -293,7 +290,7 @@ def _insert_sql(signature, alias, guarded: bool = False) -> tuple[str, list]:
         sql = _compile_insert_sql(signature, alias, fields, guarded)[0]
         statement = _insert_statements[(model, alias, guarded)] = (sql, fields)
     sql, fields = statement
-    connection_ = connections[alias]
+    connection_ = connection_ or connections[alias]
     preparers = _preparers(fields, connection_)
     values = [_read(signature, field, how) for field, how, _ in preparers]
     if any(hasattr(value, "resolve_expression") for value in values):
