@@ -12,7 +12,8 @@ class IdempotencyKey(models.Model):
     or the reverse. Old keys are removed by ``manage.py prune_idempotency_keys`` (see ``widget_api.idempotency``).
     """
 
-    key = models.CharField(_("key"), max_length=128)
+    # The primary key: the table's only unique lookup, so no serial id (and no second unique index) to write.
+    key = models.CharField(_("key"), max_length=128, primary_key=True)
     # A hash of what the request asked (petition, language, body): a retry must ask the same thing.
     fingerprint = models.CharField(_("request fingerprint"), max_length=64)
     status_code = models.PositiveSmallIntegerField(_("status code"))
@@ -25,9 +26,6 @@ class IdempotencyKey(models.Model):
     class Meta:
         verbose_name = _("idempotency key")
         verbose_name_plural = _("idempotency keys")
-        # A constraint rather than ``unique=True``: on PostgreSQL that would add a second index (for LIKE
-        # queries, never made on keys), written on every signing request for nothing.
-        constraints = [models.UniqueConstraint(fields=["key"], name="idempotency_key_unique")]
 
     def __str__(self):
         return self.key
