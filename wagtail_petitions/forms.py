@@ -154,7 +154,10 @@ class FastCopyFormMetaclass(forms.forms.DeclarativeFieldsMetaclass):
 class SignatureForm(forms.Form, metaclass=FastCopyFormMetaclass):
     """The fields a signer fills in. Override ``PetitionPage.get_signature_form_class`` to ask for more."""
 
-    label_suffix = ""
+    def __init__(self, *args, **kwargs):
+        # No colon after labels (BaseForm sets ":" on every instance unless told otherwise).
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
     first_name = PlainTextField(
         label=_("First name"), max_length=conf.NAME_MAX_LENGTH, widget=TextInput({"autocomplete": "given-name"})

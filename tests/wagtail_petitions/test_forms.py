@@ -56,3 +56,8 @@ def test_each_form_has_its_own_fields_and_widgets():
     assert "class" not in second.fields["email"].widget.attrs
     assert len(second.fields["email"].validators) == len(SignatureForm.base_fields["email"].validators)
     assert "class" not in SignatureForm.base_fields["email"].widget.attrs
+
+
+def test_labels_have_no_colon():
+    form = SignatureForm()
+    assert form["first_name"].label_tag() == '<label for="id_first_name">First name</label>'
