@@ -203,7 +203,8 @@ WRITE_ROWS = {
 
 
 def ratio(a, b):
-    return round(a / b, 2) if b else 0.0
+    # Not rounded: a target is judged on the measured ratio (0.496 is below 0.5), and printed with 3 decimals.
+    return a / b if b else 0.0
 
 
 def report(results):
@@ -237,7 +238,7 @@ def report(results):
         ("exact tally", 1 if results["exactness"]["exact"] else 0, ">=", 1),
     ]
     results["targets"] = [
-        {"target": name, "value": value, "passed": value >= limit if op == ">=" else value <= limit}
+        {"target": name, "value": round(value, 3), "passed": value >= limit if op == ">=" else value <= limit}
         for name, value, op, limit in checks
     ]
     lines = [
