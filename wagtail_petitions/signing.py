@@ -269,7 +269,7 @@ def _compose_statement(model, insert_sql: str, parts: dict) -> str:
 
 # The INSERT statement per (model, database alias): compiling an ORM InsertQuery costs more Python time per
 # signature than the database spends on the row, and the statement's text never changes between signatures.
-_insert_statements: dict[tuple[type, str, bool], tuple[str, list]] = {}
+_insert_statements: dict[tuple[type, str, bool], tuple[str, list, list]] = {}
 
 
 def _insert_sql(signature, alias, guarded: bool = False, connection_=None) -> tuple[str, list]:
@@ -288,10 +288,9 @@ def _insert_sql(signature, alias, guarded: bool = False, connection_=None) -> tu
         if any(hasattr(field, "get_placeholder") for field in fields):
             return _compile_insert_sql(signature, alias, fields, guarded)
         sql = _compile_insert_sql(signature, alias, fields, guarded)[0]
-        statement = _insert_statements[(model, alias, guarded)] = (sql, fields)
-    sql, fields = statement
+        statement = _insert_statements[(model, alias, guarded)] = (sql, fields, _preparers(fields, connections[alias]))
+    sql, fields, preparers = statement
     connection_ = connection_ or connections[alias]
-    preparers = _preparers(fields, connection_)
     values = [_read(signature, field, how) for field, how, _ in preparers]
     if any(hasattr(value, "resolve_expression") for value in values):
         return _compile_insert_sql(signature, alias, fields, guarded)
@@ -305,14 +304,8 @@ def _preparers(fields, connection_) -> list[tuple[Any, str, tuple[type, ...]]]:
     """Per field: how its value is read before saving (``_read``), and the Python types whose values its
     ``get_db_prep_save`` returns unchanged on this database (read from Django's code: a string for a text field,
     a bool for a boolean, ...). Such values are sent as they are: preparing every value the generic way cost more
-    than the database spends on the row."""
-    key = (tuple(fields), connection_.vendor)
-    found = _preparer_cache.get(key)
-    if found is None:
-        found = _preparer_cache[key] = [
-            (field, _how_to_read(field), _unchanged_types(field, connection_)) for field in fields
-        ]
-    return found
+    than the database spends on the row. Worked out once per statement (see ``_insert_statements``)."""
+    return [(field, _how_to_read(field), _unchanged_types(field, connection_)) for field in fields]
 
 
 def _how_to_read(field) -> str:
@@ -335,7 +328,6 @@ def _read(instance, field, how):
     return field.pre_save(instance, True)
 
 
-_preparer_cache: dict[tuple, list] = {}
 _TEXT_FIELDS = (models.CharField, models.TextField, models.EmailField, models.SlugField)
 _INTEGER_FIELDS = (
     models.IntegerField,
