@@ -229,7 +229,7 @@ def _insert_in_one_statement(signature, claim=None, alias=None) -> tuple[bool, i
     if claim is not None:
         parts["record"], record_params = claim.record_sql()
         params += record_params
-    # The same text for every signature: composed once, and the same string object is handed to psycopg.
+    # The same text for every signature: composed once, and the same string object keys its prepared statement.
     statement_key = (insert_sql, *parts.values())
     sql = _statements.get(statement_key)
     if sql is None:
@@ -395,8 +395,8 @@ def _execute_prepared(connection_, sql, params) -> tuple:
     """Run the statement as a server-side prepared statement and return its row.
 
     The statement's text is the same for every signature, so PostgreSQL parses and plans it once per connection
-    instead of once per signature. Django's own cursors bind parameters on the client, which cannot prepare; a
-    psycopg cursor on the same connection can.
+    instead of once per signature. Django's own cursors bind parameters on the client, which cannot prepare; the
+    statement goes through psycopg's libpq layer on the same connection instead (``_run_on_libpq``).
 
     Django's per-request health check (``CONN_HEALTH_CHECKS``, a ``SELECT 1`` round trip) is replaced by a retry:
     the statement is atomic on its own, so if the kept connection turns out to be dead it is reopened and the
