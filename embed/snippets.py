@@ -1,9 +1,10 @@
-"""The codes partners paste: the one-tag loader, a placeholder, a pinned (SRI) loader, and a plain iframe."""
+"""The one builder of the codes partners paste: the one-tag loader, a placeholder, a pinned (SRI) loader and a plain
+iframe. The admin's Embed codes page, ``manage.py embed_snippets``, oEmbed and the README all show its output."""
 
 from urllib.parse import urlencode
 
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from .assets import load
 
@@ -12,6 +13,7 @@ IFRAME_HEIGHT = 720
 
 
 def widget_src(site_url: str, slug: str, language: str = "", partner: str = "") -> str:
+    """The widget page's URL (what the iframes show)."""
     query = urlencode({k: v for k, v in (("lang", language), ("partner", partner)) if v})
     return f"{site_url.rstrip('/')}{reverse('embed:widget', args=[slug])}" + (f"?{query}" if query else "")
 
@@ -30,21 +32,30 @@ def iframe_snippet(src: str, title: str, width=IFRAME_WIDTH, height=IFRAME_HEIGH
     )
 
 
+def _data_attributes(slug, partner, language):
+    pairs = [("petition", slug), ("partner", partner), ("lang", language)]
+    return format_html_join(" ", 'data-{}="{}"', [(name, value) for name, value in pairs if value])
+
+
 def snippets(site_url: str, slug: str, title: str, language: str = "", partner: str = "") -> dict[str, str]:
+    """Every code for a petition, in the order partners are offered them. Empty attributes are left out."""
     site_url = site_url.rstrip("/")
+    loader_url = site_url + reverse("embed:loader")
     asset = load("loader.js")
-    data = format_html('data-petition="{}" data-partner="{}" data-lang="{}"', slug, partner, language)
+    pinned_url = site_url + reverse("embed:pinned-loader", args=[asset.digest])
+    data = _data_attributes(slug, partner, language)
     return {
-        "script": format_html('<script async src="{}/embed/v1/embed.js" {}></script>', site_url, data),
-        "placeholder": format_html(
-            '<div data-petition-widget {}></div>\n<script async src="{}/embed/v1/embed.js"></script>', data, site_url
+        "script": str(format_html('<script async src="{}" {}></script>', loader_url, data)),
+        "placeholder": str(
+            format_html('<div data-petition-widget {}></div>\n<script async src="{}"></script>', data, loader_url)
         ),
-        "pinned": format_html(
-            '<script async src="{}/embed/v1/embed.{}.js" integrity="{}" crossorigin="anonymous" {}></script>',
-            site_url,
-            asset.digest,
-            asset.sri384,
-            data,
+        "pinned": str(
+            format_html(
+                '<script async src="{}" integrity="{}" crossorigin="anonymous" {}></script>',
+                pinned_url,
+                asset.sri384,
+                data,
+            )
         ),
         "iframe": iframe_snippet(widget_src(site_url, slug, language, partner), title),
     }

@@ -11,17 +11,15 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
+from wagtail_petitions.conf import conf
 from wagtail_petitions.lookup import find_petition
-from wagtail_petitions.models import normalize_origin
-from wagtail_petitions.partners import get_active_partner
-from widget_api.i18n import supported_language
+from wagtail_petitions.models import Partner, normalize_origin
+from widget_api.i18n import accepted_languages, supported_language
 
 from .assets import inline, load, loader_release
-from .conf import conf
 from .theme import Theme
 
 LOADER_MAX_AGE = 300
@@ -71,7 +69,7 @@ def choose_language(request, petition_language):
     """``?lang=`` (the embed's ``data-lang`` or the host element's ``lang``), else the browser's languages,
     else the petition's own language, else the site's."""
     candidates = [request.GET.get("lang", "")]
-    candidates += [code for code, _q in parse_accept_lang_header(request.headers.get("accept-language", ""))]
+    candidates += accepted_languages(request.headers.get("accept-language"))
     for candidate in candidates:
         if language := supported_language(candidate):
             return language
@@ -115,7 +113,7 @@ def widget(request, slug):
     language = choose_language(request, original.language_code)
     petition = find_petition(slug, language) or original
     partner_slug = request.GET.get("partner", "")[:64]
-    partner = get_active_partner(partner_slug)
+    partner = Partner.objects.get_active(partner_slug)
     theme = Theme.from_query(request.GET)
     tally = petition.get_tally()
     goal = petition.get_displayed_goal(tally.total)
@@ -133,7 +131,7 @@ def widget(request, slug):
             "goal": goal,
             "signUrl": reverse("widget_api:signature-create", args=[petition.slug]) + f"?lang={language}",
             "countUrl": reverse("widget_api:petition-count", args=[petition.slug]),
-            "refreshSeconds": conf.COUNT_REFRESH_SECONDS,
+            "refreshSeconds": conf.EMBED_COUNT_REFRESH_SECONDS,
             "share": {"title": petition.title, "text": share_text, "url": petition_url},
             "strings": {
                 "sending": _("Sending your signature…"),
@@ -155,7 +153,7 @@ def widget(request, slug):
                 "partner": partner,
                 "tally": tally,
                 "goal": goal,
-                "form": petition.get_signature_form_class()(),
+                "form": petition.get_signature_form_class()(partner=partner),
                 "config": config,
                 "script": script,
                 "style": style,
@@ -174,7 +172,7 @@ def widget(request, slug):
                 else "",
             },
         )
-    patch_cache_control(response, public=True, max_age=conf.WIDGET_MAX_AGE)
+    patch_cache_control(response, public=True, max_age=conf.EMBED_WIDGET_MAX_AGE)
     patch_vary_headers(response, ["Accept-Language"])
     response["Content-Language"] = language
     return _secure(response, scripts=[script], styles=[style] + ([theme_style] if theme_style else []))

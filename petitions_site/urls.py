@@ -13,7 +13,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("api/", include("widget_api.urls")),
+    path(settings.API_URL_PATH, include("widget_api.urls")),
     path("embed/", include("embed.urls")),
     path("oembed", oembed, name="oembed"),
     path("petitions/", include("wagtail_petitions.urls")),

@@ -1,4 +1,8 @@
-"""Counts for editors: the figures panel and the per-petition report. Counts only, never personal data."""
+"""Counts for editors: the figures panel and the per-petition report. Counts only, never personal data.
+
+Everything is read through the petition's override points (``get_tally``, ``get_signatures``,
+``get_paper_batches``), so a petition page type with its own signature model gets the same figures.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django_countries import countries
 
-from .models import Channel, PaperBatch, Partner, Signature, SignatureState, TallyCounter
+from .choices import Channel, SignatureState
 
 
 @dataclass
@@ -30,14 +34,12 @@ class Figures:
 
 def petition_figures(petition, top: int | None = 5) -> Figures:
     """The live figures of ``petition`` (any translation), read fresh from the tally."""
-    key = petition.get_tally_key()
     snapshot = petition.get_tally(fresh=True)
     since = timezone.now() - timedelta(hours=24)
-    signatures = Signature.objects.filter(petition_key=key)
-    partner_names = dict(Partner.objects.values_list("slug", "name"))
+    signatures = petition.get_signatures()
     by_country = [(code, countries.name(code) or code, n) for code, n in snapshot.by_country]
-    by_partner = [(partner_names.get(slug, slug), n) for slug, n in snapshot.by_partner]
-    paper = PaperBatch.objects.filter(petition_key=key)
+    by_partner = [(snapshot.partner_names.get(slug, slug), n) for slug, n in snapshot.by_partner]
+    paper = petition.get_paper_batches()
     return Figures(
         total=snapshot.total,
         online=snapshot.online,
@@ -67,35 +69,37 @@ class FigureRow:
         return self.online + self.paper
 
 
-def _split_by_channel(rows):
+def _split_by_channel(pairs) -> dict[object, list[int]]:
+    """``{key: [online, paper]}`` from ``(key, channel, count)`` triples."""
     split: dict[object, list[int]] = {}
-    for key, channel, n in rows:
+    for key, channel, n in pairs:
         split.setdefault(key, [0, 0])[channel == Channel.PAPER] += n or 0
     return split
+
+
+def _largest_first(split):
+    return sorted(split.items(), key=lambda item: -sum(item[1]))
 
 
 def petition_report_rows(petition, *, dimensions=("country", "partner", "day"), labels=None) -> list[FigureRow]:
     """Counts by country and by partner (from the tally) and by day (online signatures and paper batches)."""
     labels = labels or {"country": "country", "partner": "partner", "day": "day"}
-    key = petition.get_tally_key()
+    snapshot = petition.get_tally(fresh=True)
     rows: list[FigureRow] = []
-    counters = TallyCounter.objects.filter(petition_key=key).order_by()
     if "country" in dimensions:
-        split = _split_by_channel(counters.values_list("country", "channel").annotate(n=Sum("count")))
-        for code, (online, paper) in sorted(split.items(), key=lambda item: -sum(item[1])):
-            if online or paper:
-                label = f"{countries.name(code)} ({code})" if code else "—"
-                rows.append(FigureRow(labels["country"], label, online, paper))
+        split = _split_by_channel((country, channel, n) for channel, country, _slug, n in snapshot.buckets)
+        for code, (online, paper) in _largest_first(split):
+            label = f"{countries.name(code)} ({code})" if code else "—"
+            rows.append(FigureRow(labels["country"], label, online, paper))
     if "partner" in dimensions:
-        split = _split_by_channel(counters.values_list("partner_id", "channel").annotate(n=Sum("count")))
-        names = dict(Partner.objects.filter(pk__in=split).values_list("pk", "name"))
-        for partner_id, (online, paper) in sorted(split.items(), key=lambda item: -sum(item[1])):
-            if online or paper:
-                rows.append(FigureRow(labels["partner"], names.get(partner_id, "—"), online, paper))
+        split = _split_by_channel((slug, channel, n) for channel, _country, slug, n in snapshot.buckets)
+        for slug, (online, paper) in _largest_first(split):
+            rows.append(FigureRow(labels["partner"], snapshot.partner_names.get(slug, "—"), online, paper))
     if "day" in dimensions:
         days: dict[date, list[int]] = {}
         online_by_day = (
-            Signature.objects.filter(petition_key=key, state=SignatureState.COUNTED)
+            petition.get_signatures()
+            .filter(state=SignatureState.COUNTED)
             .annotate(day=TruncDate("created_at"))
             .values_list("day")
             .annotate(n=Count("pk"))
@@ -104,10 +108,7 @@ def petition_report_rows(petition, *, dimensions=("country", "partner", "day"), 
         for day, n in online_by_day:
             days.setdefault(day, [0, 0])[0] += n
         paper_by_day = (
-            PaperBatch.objects.filter(petition_key=key)
-            .values_list("collected_on")
-            .annotate(n=Sum("signature_count"))
-            .order_by()
+            petition.get_paper_batches().values_list("collected_on").annotate(n=Sum("signature_count")).order_by()
         )
         for day, n in paper_by_day:
             days.setdefault(day, [0, 0])[1] += n or 0

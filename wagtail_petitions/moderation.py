@@ -1,4 +1,5 @@
-"""Invalidating and restoring signatures: the state change, its record and the tally move together.
+"""Invalidating and restoring signatures (of any signature model): the state change, its record and the tally move
+together.
 
 Each function locks the signature row (``select_for_update``) inside one transaction, so two editors acting on
 the same signature at once cannot both add or remove it from the tally.
@@ -6,11 +7,12 @@ the same signature at once cannot both add or remove it from the tally.
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import tally
-from .models import Signature, SignatureState, SignatureStateChange
+from .choices import SignatureState
+from .models import SignatureStateChange, TallyCounter
 
 
 class ModerationError(Exception):
@@ -30,7 +32,7 @@ def _change_state(signature, *, to_state, user, reason, allowed_from):
         locked.save(update_fields=["state"])
         delta = (to_state == SignatureState.COUNTED) - (from_state == SignatureState.COUNTED)
         if delta:
-            tally.add(
+            TallyCounter.objects.add(
                 locked.petition_key,
                 country=str(locked.country),
                 partner_id=locked.partner_id,
@@ -38,14 +40,19 @@ def _change_state(signature, *, to_state, user, reason, allowed_from):
                 amount=delta,
             )
         change = SignatureStateChange.objects.create(
-            signature=locked, from_state=from_state, to_state=to_state, reason=reason, user=user
+            content_type=ContentType.objects.get_for_model(locked),
+            object_id=str(locked.pk),
+            from_state=from_state,
+            to_state=to_state,
+            reason=reason,
+            user=user,
         )
     signature.state = locked.state
     signature.__dict__.pop("is_counted", None)
     return change
 
 
-def invalidate_signature(signature: Signature, *, user, reason: str) -> SignatureStateChange:
+def invalidate_signature(signature, *, user, reason: str) -> SignatureStateChange:
     """Take ``signature`` out of the tally (if it was counted) and record who did it, when and why."""
     if not (reason or "").strip():
         raise ModerationError(_("Give a reason for invalidating this signature."))
@@ -58,10 +65,11 @@ def invalidate_signature(signature: Signature, *, user, reason: str) -> Signatur
     )
 
 
-def restore_signature(signature: Signature, *, user, reason: str = "") -> SignatureStateChange:
+def restore_signature(signature, *, user, reason: str = "") -> SignatureStateChange:
     """Undo the last invalidation: the signature goes back to the state it had before, and to the tally."""
     last = (
-        SignatureStateChange.objects.filter(signature_id=signature.pk, to_state=SignatureState.INVALIDATED)
+        SignatureStateChange.objects.for_signature(signature)
+        .filter(to_state=SignatureState.INVALIDATED)
         .order_by("-created_at", "-pk")
         .first()
     )

@@ -4,6 +4,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import Panel
 
+from .figures import petition_figures
+
 
 class PetitionFiguresPanel(Panel):
     """The live figures of the petition being edited: counts only, never personal data.
@@ -26,8 +28,6 @@ class PetitionFiguresPanel(Panel):
 
         @cached_property
         def figures(self):
-            from .figures import petition_figures
-
             return petition_figures(self.instance, top=self.panel.top)
 
         def is_shown(self):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from . import tally
-from .models import Channel, PaperBatch, PaperBatchCorrection
+from .choices import Channel
+from .models import PaperBatch, PaperBatchCorrection, TallyCounter
 
 #: Fields of a batch whose change moves signatures between tally buckets.
 TALLY_FIELDS = ("signature_count", "country", "partner")
@@ -19,7 +20,7 @@ class PaperBatchError(Exception):
 
 def _add_to_tally(batch, sign):
     if batch.signature_count:
-        tally.add(
+        TallyCounter.objects.add(
             batch.petition_key,
             country=str(batch.country),
             partner_id=batch.partner_id,
@@ -32,9 +33,10 @@ def record_paper_batch(batch: PaperBatch, *, user) -> PaperBatch:
     """Save a new ``batch`` (an unsaved instance with its page set) and add it to the petition's tally."""
     if batch.pk is not None:
         raise PaperBatchError("This batch is already recorded; correct it with correct_paper_batch().")
-    if batch.page is None:
+    petition = batch.get_petition()
+    if petition is None:
         raise PaperBatchError(_("Choose the petition these signatures are for."))
-    batch.petition_key = batch.page.get_tally_key()
+    batch.petition_key = petition.get_tally_key()
     batch.entered_by = user
     with transaction.atomic():
         batch.save()
@@ -70,8 +72,8 @@ def correct_paper_batch(batch: PaperBatch, *, user, reason: str) -> PaperBatchCo
         }
         if not changes:
             return None
-        if batch.page is not None and batch.page_id != stored.page_id:
-            batch.petition_key = batch.page.get_tally_key()
+        if batch.page_id is not None and batch.page_id != stored.page_id:
+            batch.petition_key = batch.get_petition().get_tally_key()
         else:
             batch.petition_key = stored.petition_key
         batch.entered_by_id, batch.entered_at = stored.entered_by_id, stored.entered_at
@@ -82,11 +84,8 @@ def correct_paper_batch(batch: PaperBatch, *, user, reason: str) -> PaperBatchCo
         return PaperBatchCorrection.objects.create(batch=batch, changes=changes, reason=reason.strip(), user=user)
 
 
-@tally.register_tally_source
-def paper_batches(petition_key) -> dict[tally.Bucket, int]:
-    """What paper batches add to a tally, for ``recount_tallies``."""
-    from django.db.models import Sum
-
+def paper_batches(petition_key) -> dict[tuple[str, str, int], int]:
+    """What paper batches add to a tally: a tally source for ``wagtail_petitions.recount``."""
     rows = (
         PaperBatch.objects.filter(petition_key=petition_key)
         .values_list("country", "partner_id")

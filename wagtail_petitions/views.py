@@ -1,12 +1,12 @@
 """Public views of the plugin that are not Wagtail page routes."""
 
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from .models import PetitionPage
+from .models import petition_pages
 from .signing import InvalidSignature, PetitionNotOpen, sign_petition
 
 
@@ -16,13 +16,18 @@ from .signing import InvalidSignature, PetitionNotOpen, sign_petition
 @require_POST
 def sign_from_page(request, page_id):
     """The no-JavaScript signing form of a petition page: sign, then redirect to the page's thank-you state."""
-    petition = get_object_or_404(PetitionPage.objects.live(), pk=page_id)
-    try:
-        sign_petition(petition, request.POST)
-    except InvalidSignature as error:
-        return _render_petition(request, petition, {"form": error.form}, status=400)
-    except PetitionNotOpen:
-        return _render_petition(request, petition, {}, status=409)
+    page = petition_pages().live().filter(pk=page_id).first()
+    if page is None:
+        raise Http404("No live petition page has this id.")
+    petition = page.specific
+    # The form was shown in the page's language: its consent labels are hashed into the consent version in it.
+    with translation.override(petition.language_code):
+        try:
+            sign_petition(petition, request.POST)
+        except InvalidSignature as error:
+            return _render_petition(request, petition, {"form": error.form}, status=400)
+        except PetitionNotOpen:
+            return _render_petition(request, petition, {}, status=409)
     return HttpResponseRedirect(f"{petition.url}?signed=1#thanks", status=303)
 
 

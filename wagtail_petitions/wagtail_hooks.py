@@ -1,35 +1,51 @@
-"""Admin registration: the Petitions menu (signatures, paper batches, embed codes), partner snippets, reports."""
+"""Admin registration: the Petitions menu (signatures of each signature model, paper batches), partner snippets,
+reports, embed codes and signature sheets."""
 
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import admin_views
-from .models import Partner
-
-
-class PartnerViewSet(SnippetViewSet):
-    model = Partner
-    icon = "group"
-    menu_label = _("Partners")
-    add_to_admin_menu = True
-    menu_order = 260
-    list_display = ["name", "slug", "website", "is_active"]
-    list_filter = ["is_active"]
-    search_fields = ["name", "slug", "website", "contact_name", "contact_email"]
-    search_backend_name = None
-    copy_view_enabled = False
-
+from .admin.embed_codes import EmbedCodeView
+from .admin.paper import PaperBatchViewSet
+from .admin.partners import PartnerViewSet
+from .admin.permissions import petitions_for_user
+from .admin.reports import PetitionReportView, PetitionsReportView
+from .admin.sheets import SignatureSheetView
+from .admin.signatures import SignatureViewSet
+from .models import PetitionPageMixin, Signature, get_signature_models
 
 register_snippet(PartnerViewSet)
 
 
+def signature_viewset_name(model) -> str:
+    """``signatures`` for the default model (its URLs are ``signatures:index`` ...), else the model's label."""
+    return "signatures" if model is Signature else f"signatures_{model._meta.app_label}_{model._meta.model_name}"
+
+
+class PetitionsViewSetGroup(ViewSetGroup):
+    menu_label = _("Petitions")
+    menu_icon = "clipboard-list"
+    menu_order = 250
+
+    def __init__(self):
+        self.items = [
+            *(SignatureViewSet(signature_viewset_name(model), model=model) for model in get_signature_models()),
+            PaperBatchViewSet("paper_batches"),
+        ]
+        super().__init__()
+
+
 @hooks.register("register_admin_viewset")
 def register_petitions_viewsets():
-    return admin_views.PetitionsViewSetGroup()
+    return PetitionsViewSetGroup()
+
+
+def _namespace(name, patterns):
+    return include((patterns, name))
 
 
 @hooks.register("register_admin_urls")
@@ -37,35 +53,28 @@ def register_admin_urls():
     return [
         path(
             "petitions/reports/",
-            include(
-                (
-                    [
-                        path("", admin_views.PetitionsReportView.as_view(), name="index"),
-                        path(
-                            "results/", admin_views.PetitionsReportView.as_view(results_only=True), name="index_results"
-                        ),
-                        path("<int:page_id>/", admin_views.PetitionReportView.as_view(), name="petition"),
-                        path(
-                            "<int:page_id>/results/",
-                            admin_views.PetitionReportView.as_view(results_only=True),
-                            name="petition_results",
-                        ),
-                    ],
-                    "wagtail_petitions_reports",
-                )
+            _namespace(
+                "wagtail_petitions_reports",
+                [
+                    path("", PetitionsReportView.as_view(), name="index"),
+                    path("results/", PetitionsReportView.as_view(results_only=True), name="index_results"),
+                    path("<int:page_id>/", PetitionReportView.as_view(), name="petition"),
+                    path(
+                        "<int:page_id>/results/",
+                        PetitionReportView.as_view(results_only=True),
+                        name="petition_results",
+                    ),
+                ],
             ),
         ),
         path(
             "petitions/embed-code/",
-            include(([path("", admin_views.EmbedCodeView.as_view(), name="index")], "wagtail_petitions_embed_code")),
+            _namespace("wagtail_petitions_embed_code", [path("", EmbedCodeView.as_view(), name="index")]),
         ),
         path(
             "petitions/sheets/",
-            include(
-                (
-                    [path("<int:page_id>/", admin_views.SignatureSheetView.as_view(), name="sheet")],
-                    "wagtail_petitions_sheets",
-                )
+            _namespace(
+                "wagtail_petitions_sheets", [path("<int:page_id>/", SignatureSheetView.as_view(), name="sheet")]
             ),
         ),
     ]
@@ -75,7 +84,7 @@ class PetitionCountsMenuItem(MenuItem):
     """Shown to editors who can see at least one petition's counts; the views check again."""
 
     def is_shown(self, request):
-        return admin_views.petitions_for_user(request.user).exists()
+        return petitions_for_user(request.user).exists()
 
 
 @hooks.register("register_reports_menu_item")
@@ -98,10 +107,6 @@ def register_embed_code_menu_item():
 
 @hooks.register("register_page_header_buttons")
 def petition_page_header_buttons(page, user, view_name, next_url=None):
-    from wagtail.admin.widgets import Button
-
-    from .models import PetitionPageMixin
-
     if issubclass(page.specific_class or type(page), PetitionPageMixin):
         yield Button(
             _("Figures"), reverse("wagtail_petitions_reports:petition", args=[page.pk]), icon_name="table", priority=60

@@ -6,6 +6,8 @@ class WidgetApiConfig(AppConfig):
     verbose_name = "Petitions API"
 
     def ready(self):
-        from . import cors
+        from corsheaders.signals import check_request_enabled
 
-        cors.connect()
+        from .cors import allow_partner_origins
+
+        check_request_enabled.connect(allow_partner_origins, dispatch_uid="widget_api.cors.allow_partner_origins")

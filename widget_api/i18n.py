@@ -11,9 +11,13 @@ from django.conf import settings
 from django.middleware import locale
 from django.utils import translation
 
-from .cors import API_PATH_PREFIX
+from .paths import is_api_path
 
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*")
+# One entry of an Accept-Language header (RFC 9110, section 12.5.4): a language range and an optional weight.
+_ACCEPT_LANGUAGE_ENTRY = re.compile(
+    r"\s*([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*|\*)\s*(?:;\s*q\s*=\s*([01](?:\.\d{0,3})?))?\s*"
+)
 
 
 def supported_language(value: str | None) -> str | None:
@@ -27,6 +31,20 @@ def supported_language(value: str | None) -> str | None:
         return None
 
 
+def accepted_languages(header: str | None) -> list[str]:
+    """The language tags of an ``Accept-Language`` header, most wanted first (equal weights keep their order).
+    Malformed entries and ``*`` are skipped; at most 32 entries are read."""
+    entries = []
+    for index, part in enumerate((header or "").split(",")[:32]):
+        match = _ACCEPT_LANGUAGE_ENTRY.fullmatch(part)
+        if match is None or match.group(1) == "*":
+            continue
+        weight = float(match.group(2)) if match.group(2) else 1.0
+        if weight > 0:
+            entries.append((-weight, index, match.group(1)))
+    return [tag for _weight, _index, tag in sorted(entries)]
+
+
 class LocaleMiddleware(locale.LocaleMiddleware):
     """Django's ``LocaleMiddleware``, except on API paths: there the language is ``?lang=`` when it names a
     configured language, else ``LANGUAGE_CODE``.
@@ -38,14 +56,14 @@ class LocaleMiddleware(locale.LocaleMiddleware):
     """
 
     def process_request(self, request):
-        if not request.path_info.startswith(API_PATH_PREFIX):
+        if not is_api_path(request):
             return super().process_request(request)
         language = self.get_api_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
 
     def process_response(self, request, response):
-        if not request.path_info.startswith(API_PATH_PREFIX):
+        if not is_api_path(request):
             return super().process_response(request, response)
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response

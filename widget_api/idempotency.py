@@ -22,14 +22,15 @@ import re
 from collections.abc import Callable
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django_tasks import task
 from rest_framework import status
 from rest_framework.exceptions import APIException, ValidationError
 
+from wagtail_petitions.conf import conf
 from wagtail_petitions.signing import SigningClaim
+from wagtail_petitions.signing.postgres import COUNTED, GUARD
 
 from .models import IdempotencyKey
 
@@ -54,8 +55,8 @@ class IdempotencyKeyReused(APIException):
 
 
 def key_ttl() -> timedelta:
-    """How long an answer is kept for replay (``WIDGET_API_IDEMPOTENCY_KEY_TTL`` seconds, default one day)."""
-    return timedelta(seconds=getattr(settings, "WIDGET_API_IDEMPOTENCY_KEY_TTL", 86400))
+    """How long an answer is kept for replay (``WAGTAIL_PETITIONS_IDEMPOTENCY_KEY_TTL`` seconds, default a day)."""
+    return timedelta(seconds=conf.IDEMPOTENCY_KEY_TTL)
 
 
 def key_from_request(request) -> str | None:
@@ -160,7 +161,7 @@ def _record_sql() -> str:
     # No ON CONFLICT: if another request stored this key meanwhile, the whole statement fails and is retried.
     return (
         f"INSERT INTO {_table()} ({_stored_columns()}) "
-        "SELECT %s, %s, %s, NULL, counted.total, %s FROM counted, guard WHERE guard.proceed"
+        f"SELECT %s, %s, %s, NULL, {COUNTED}.total, %s FROM {COUNTED}, {GUARD} WHERE {GUARD}.proceed"
     )
 
 

@@ -6,6 +6,7 @@ from . import views
 app_name = "widget_api"
 
 urlpatterns = [
+    path("", views.ApiRootView.as_view(), name="root"),
     path("v1/petitions/", views.PetitionListView.as_view(), name="petition-list"),
     path("v1/petitions/<slug:slug>/", views.PetitionDetailView.as_view(), name="petition-detail"),
     path("v1/petitions/<slug:slug>/count/", views.PetitionCountView.as_view(), name="petition-count"),

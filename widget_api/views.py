@@ -3,6 +3,7 @@
 import hashlib
 import json
 
+from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
@@ -11,9 +12,10 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from wagtail_petitions.choices import PetitionStatus
 from wagtail_petitions.conf import conf
 from wagtail_petitions.lookup import find_petition
-from wagtail_petitions.models import PetitionPage, PetitionStatus
+from wagtail_petitions.models import petition_pages
 from wagtail_petitions.signing import InvalidSignature, PetitionNotOpen, sign_petition
 
 from . import idempotency, serializers
@@ -27,16 +29,30 @@ def get_petition_or_404(request, slug):
     return petition
 
 
+class ApiRootView(APIView):
+    """What the API offers, with links: the entry point a client starts from."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        return Response(
+            {
+                "petitions": request.build_absolute_uri(reverse("widget_api:petition-list")),
+                "schema": request.build_absolute_uri(reverse("widget_api:schema")),
+            }
+        )
+
+
 class PetitionListView(APIView):
     """Petitions open for signatures, one entry per published language (``?lang=`` keeps one language)."""
 
     @extend_schema(responses=serializers.PetitionSummarySerializer(many=True))
     def get(self, request):
-        petitions = PetitionPage.objects.live().filter(status=PetitionStatus.OPEN).select_related("locale")
+        pages = petition_pages().live()
         if lang := request.query_params.get("lang"):
-            petitions = petitions.filter(locale__language_code=lang)
+            pages = pages.filter(locale__language_code=lang)
+        petitions = pages.order_by("-first_published_at").specific()
         data = serializers.PetitionSummarySerializer(
-            [p for p in petitions.order_by("-first_published_at") if p.is_open()],
+            [p for p in petitions if p.status == PetitionStatus.OPEN and p.is_open()],
             many=True,
             context={"request": request},
         ).data

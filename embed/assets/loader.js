@@ -6,6 +6,8 @@
   var me = document.currentScript;
   if (!me || !me.src) return;
   var ORIGIN = new URL(me.src).origin;
+  // The widget pages sit next to the loader (…/embed.js → …/petitions/<slug>/), wherever the site mounts them.
+  var WIDGETS = new URL("petitions/", me.src).href;
   var reg = window.__petitionWidgets = window.__petitionWidgets || { n: 0, frames: [] };
   var ACCENT = /^#?([0-9a-f]{3}|[0-9a-f]{6})$/i, WORD = /^[\w-]{1,64}$/, LANG = /^[a-z]{2,3}([-_][a-z0-9]{1,8})*$/i;
 
@@ -24,7 +26,7 @@
     var compact = d.layout === "compact";
     if (compact) q.set("layout", "compact");
     var frame = document.createElement("iframe");
-    frame.src = ORIGIN + "/embed/v1/petitions/" + d.petition + "/?" + q;
+    frame.src = WIDGETS + d.petition + "/?" + q;
     frame.title = d.title || "Petition";
     frame.loading = "lazy";
     frame.referrerPolicy = "no-referrer";

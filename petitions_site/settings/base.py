@@ -19,6 +19,7 @@ DEBUG = False
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h]
 
 INSTALLED_APPS = [
+    "petitions_site",
     "wagtail_petitions",
     "widget_api",
     "embed",
@@ -54,13 +55,13 @@ MIDDLEWARE = [
     # Before CommonMiddleware, as django-cors-headers requires.
     "corsheaders.middleware.CorsMiddleware",
     # Anonymous page and count reads from the cache; a hit skips everything below (see its docstring).
-    "wagtail_petitions.page_cache.PublicResponseCacheMiddleware",
+    "petitions_site.response_cache.PublicResponseCacheMiddleware",
     # Django's, plus ``?lang=`` on API requests: the widget's signing errors come back in the widget's language.
     "widget_api.i18n.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     # SITE_ONLY_MIDDLEWARE, on every path but /api/ (which has no session, user, message or cookie).
-    "widget_api.middleware.SiteOnlyMiddleware",
+    "petitions_site.middleware.SiteOnlyMiddleware",
 ]
 SITE_ONLY_MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -115,8 +116,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's RedisCache, minus a new client object per call (see petitions_site/cache.py).
-            "BACKEND": "petitions_site.cache.RedisCache",
+            # django-redis: one redis-py client per process (Django's own Redis backend builds one per call).
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "petitions"),
         }
@@ -178,8 +179,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Public API of the petition platform: petitions, their shared tally, and signing.",
 }
 
+# Where petitions_site/urls.py mounts the public API; the CORS rule below matches the same prefix.
+API_URL_PATH = "api/"
+
 # CORS: only API paths, only origins registered on active partners (see widget_api.cors), never credentials.
-CORS_URLS_REGEX = r"^/api/.*$"
+CORS_URLS_REGEX = rf"^/{API_URL_PATH}"
 CORS_ALLOWED_ORIGINS: list[str] = []
 CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_HEADERS = ["accept", "content-type", "idempotency-key", "if-none-match"]

@@ -13,17 +13,14 @@ REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"sign": "100000/m
 WAGTAIL_PETITIONS_RESPONSE_LOCAL_CACHE_SECONDS = 0
 
 if REDIS_URL:  # noqa: F405
-    from petitions_site.cache import RedisCache
+    from django_redis.cache import RedisCache
 
     class OwnKeysRedisCache(RedisCache):
         """``clear()`` deletes this cache's keys only: the pytest-xdist workers (and the app servers a test starts)
         share one Redis database, and Redis's FLUSHDB would wipe the other workers' state mid-test."""
 
         def clear(self):
-            client = self._cache.get_client(None, write=True)
-            keys = list(client.scan_iter(match=self.make_key("*"), count=1000))
-            if keys:
-                client.delete(*keys)
+            self.delete_pattern("*")
             return True
 
     CACHES = {  # noqa: F405

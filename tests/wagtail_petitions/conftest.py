@@ -28,7 +28,7 @@ def editor(db):
 
 @pytest.fixture
 def signature_manager(db):
-    from wagtail_petitions.management.commands.load_demo_content import Command
+    from petitions_site.management.commands.load_demo_content import Command
 
     user = get_user_model().objects.create_user("manager", "manager@example.org", "pw")
     user.groups.add(Command().ensure_signature_managers())

@@ -1,5 +1,5 @@
-"""``SignatureForm``: its shortcuts (fields copied without ``copy.deepcopy``, values cleaned without a
-``BoundField`` each) give exactly what Django's own form machinery gives."""
+"""``SignatureForm`` is a plain Django form (users subclass it): it cleans exactly as Django's own form machinery
+does, each form has its own fields, and the partner consent is asked only in a named partner's name."""
 
 import pytest
 from django import forms
@@ -61,3 +61,18 @@ def test_each_form_has_its_own_fields_and_widgets():
 def test_labels_have_no_colon():
     form = SignatureForm()
     assert form["first_name"].label_tag() == '<label for="id_first_name">First name</label>'
+
+
+def test_the_partner_consent_is_asked_only_for_a_named_partner(partner):
+    assert "consent_partner" not in SignatureForm().fields
+    form = SignatureForm(partner=partner)
+    assert form.fields["consent_partner"].label == "Digital Rights Collective, who shared this petition, may contact me"
+    assert form.get_consent_labels() == [
+        "Send me updates about this petition from its organisers",
+        "Digital Rights Collective, who shared this petition, may contact me",
+    ]
+    # A partner slug the caller could not match to an active partner is refused.
+    assert SignatureForm(data={**VALID, "partner": "drc"}).errors["partner"][0] == (
+        "This partner is unknown or no longer active."
+    )
+    assert SignatureForm(data={**VALID, "partner": "drc"}, partner=partner).is_valid()

@@ -3,7 +3,7 @@
 from django.core.cache import cache
 
 from tests.conftest import signer
-from wagtail_petitions import lookup
+from wagtail_petitions import lookup, page_generation
 from wagtail_petitions.models import PetitionStatus
 
 
@@ -46,5 +46,5 @@ def test_another_process_sees_a_bump(petition):
     petition.status = PetitionStatus.CLOSED
     type(petition).objects.filter(pk=petition.pk).update(status=PetitionStatus.CLOSED)  # no signal
     assert lookup.find_petition("stop-spyware").status == PetitionStatus.OPEN  # still cached
-    cache.incr(lookup.GENERATION_CACHE_KEY)
+    cache.incr(page_generation.CACHE_KEY)
     assert lookup.find_petition("stop-spyware").status == PetitionStatus.CLOSED

@@ -2,8 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from wagtail_petitions import tally
-from wagtail_petitions.models import PaperBatch, Signature, TallyCounter, TallyTotal
+from wagtail_petitions import recount
 
 
 class Command(BaseCommand):
@@ -14,16 +13,10 @@ class Command(BaseCommand):
         parser.add_argument("--petition-key", help="Only this petition (its translation key).")
 
     def handle(self, *args, fix, petition_key, **options):
-        if petition_key:
-            keys = [petition_key]
-        else:
-            keys = set(TallyCounter.objects.values_list("petition_key", flat=True).distinct())
-            # Every table a tally is rebuilt from, so a petition whose tally rows were lost is still found.
-            for model in (TallyTotal, Signature, PaperBatch):
-                keys |= set(model.objects.values_list("petition_key", flat=True).distinct())
+        keys = [petition_key] if petition_key else recount.petition_keys()
         drifted = 0
         for key in sorted(keys, key=str):
-            drifts = tally.recount(key, fix=fix)
+            drifts = recount.recount(key, fix=fix)
             for d in drifts:
                 self.stdout.write(
                     f"drift {d.petition_key} {d.channel} country={d.country or '--'} partner={d.partner_id}: "

@@ -1,4 +1,4 @@
-"""Delete stored ``Idempotency-Key`` answers older than ``WIDGET_API_IDEMPOTENCY_KEY_TTL`` (default a day)."""
+"""Delete stored ``Idempotency-Key`` answers older than ``WAGTAIL_PETITIONS_IDEMPOTENCY_KEY_TTL`` (default a day)."""
 
 from datetime import timedelta
 
@@ -8,7 +8,7 @@ from widget_api.idempotency import key_ttl, prune_idempotency_keys
 
 
 class Command(BaseCommand):
-    help = "Delete stored Idempotency-Key answers older than the retention (WIDGET_API_IDEMPOTENCY_KEY_TTL seconds)."
+    help = "Delete stored Idempotency-Key answers older than WAGTAIL_PETITIONS_IDEMPOTENCY_KEY_TTL seconds."
 
     def add_arguments(self, parser):
         parser.add_argument("--older-than", type=int, help="Age in seconds (default: the setting).")

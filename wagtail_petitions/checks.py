@@ -1,0 +1,101 @@
+"""System checks of the plugin's settings and models (``manage.py check``), registered in ``AppConfig.ready()``."""
+
+from __future__ import annotations
+
+from numbers import Real
+
+from django import forms
+from django.conf import settings
+from django.core import checks
+
+from .conf import PREFIX, RETIRED, conf
+from .models import get_petition_page_models
+
+#: (setting, smallest value allowed); every one must be a number.
+NUMBERS = {
+    "TALLY_SHARDS": 1,
+    "COUNT_CACHE_SECONDS": 0,
+    "COUNT_MAX_AGE": 0,
+    "COUNT_STALE_WHILE_REVALIDATE": 0,
+    "COUNT_STALE_IF_ERROR": 0,
+    "PAGE_CACHE_SECONDS": 0,
+    "PAGE_MAX_AGE": 0,
+    "RESPONSE_LOCAL_CACHE_SECONDS": 0,
+    "LOOKUP_CACHE_SECONDS": 0,
+    "SIGNATURE_MAX_BODY_BYTES": 512,
+    "IDEMPOTENCY_KEY_TTL": 60,
+    "EMBED_COUNT_REFRESH_SECONDS": 5,
+    "EMBED_WIDGET_MAX_AGE": 0,
+}
+#: Settings that must be whole numbers (counts of rows, bytes or seconds sent in HTTP headers).
+INTEGERS = {
+    "TALLY_SHARDS",
+    "COUNT_MAX_AGE",
+    "COUNT_STALE_WHILE_REVALIDATE",
+    "COUNT_STALE_IF_ERROR",
+    "PAGE_MAX_AGE",
+    "SIGNATURE_MAX_BODY_BYTES",
+    "IDEMPOTENCY_KEY_TTL",
+    "EMBED_COUNT_REFRESH_SECONDS",
+    "EMBED_WIDGET_MAX_AGE",
+}
+#: A PositiveSmallIntegerField holds the shard number.
+MAX_TALLY_SHARDS = 1000
+
+
+def check_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    errors = []
+    for name, minimum in NUMBERS.items():
+        value = getattr(conf, name)
+        whole = name in INTEGERS
+        if isinstance(value, bool) or not isinstance(value, int if whole else Real) or value < minimum:
+            errors.append(
+                checks.Error(
+                    f"{PREFIX}{name} must be {'a whole number' if whole else 'a number'} of at least {minimum}; "
+                    f"it is {value!r}.",
+                    id="wagtail_petitions.E001",
+                )
+            )
+    if isinstance(conf.TALLY_SHARDS, int) and conf.TALLY_SHARDS > MAX_TALLY_SHARDS:
+        errors.append(
+            checks.Error(
+                f"{PREFIX}TALLY_SHARDS must be at most {MAX_TALLY_SHARDS} (each petition reads that many total rows "
+                f"per signature); it is {conf.TALLY_SHARDS}.",
+                id="wagtail_petitions.E002",
+            )
+        )
+    for name, replacement in RETIRED.items():
+        if hasattr(settings, name):
+            errors.append(
+                checks.Warning(
+                    f"{name} is no longer read.", hint=f"Use {replacement} instead.", id="wagtail_petitions.W001"
+                )
+            )
+    return errors
+
+
+def check_signature_forms(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Every petition page type's form must fit its signature model: a text the form accepts must fit the column
+    it is stored in, or signing would fail in the database instead of answering 400."""
+    errors = []
+    for page_model in get_petition_page_models():
+        form_class = page_model.get_signature_form_class()
+        signature_model = page_model.get_signature_model()
+        columns = {field.name: field for field in signature_model._meta.concrete_fields}
+        for name, form_field in form_class.base_fields.items():
+            column = columns.get(name)
+            if not isinstance(form_field, forms.CharField):
+                continue  # choices and booleans are checked by their own validation
+            column_length = getattr(column, "max_length", None)
+            field_length = getattr(form_field, "max_length", None)
+            if column_length and (field_length is None or field_length > column_length):
+                errors.append(
+                    checks.Error(
+                        f"{form_class.__qualname__}.{name} accepts "
+                        f"{'any length' if field_length is None else f'{field_length} characters'}, but "
+                        f"{signature_model._meta.label}.{name} holds {column_length}.",
+                        obj=page_model,
+                        id="wagtail_petitions.E010",
+                    )
+                )
+    return errors

@@ -1,0 +1,57 @@
+"""The plugin's models, one family per module (as ``wagtail.models`` is laid out).
+
+- ``pages``: ``PetitionPageMixin`` / ``AbstractPetitionPage`` with their override points, ``PetitionPage``,
+  ``PetitionIndexPage``, and how every petition page type is found.
+- ``signatures``: ``AbstractSignature``, ``Signature``, ``SignatureStateChange``.
+- ``partners``: ``Partner``.
+- ``paper``: ``PaperBatch``, ``PaperBatchCorrection``.
+- ``tally``: ``TallyCounter``, ``TallyTotal`` and how the tally is written and read.
+"""
+
+from ..choices import Channel, PetitionStatus, SignatureState
+from .audit import AuditRecord
+from .pages import (
+    AbstractPetitionPage,
+    DeliveryUpdate,
+    PetitionIndexPage,
+    PetitionPage,
+    PetitionPageMixin,
+    get_petition_content_types,
+    get_petition_page_models,
+    get_signature_models,
+    next_goal,
+    petition_pages,
+    sync_petition_translations,
+)
+from .paper import PaperBatch, PaperBatchCorrection
+from .partners import Partner, normalize_origin
+from .signatures import AbstractSignature, Signature, SignatureStateChange
+from .tally import TallyCounter, TallySnapshot, TallyTotal
+
+__all__ = [
+    "AbstractPetitionPage",
+    "AbstractSignature",
+    "AuditRecord",
+    "Channel",
+    "DeliveryUpdate",
+    "PaperBatch",
+    "PaperBatchCorrection",
+    "Partner",
+    "PetitionIndexPage",
+    "PetitionPage",
+    "PetitionPageMixin",
+    "PetitionStatus",
+    "Signature",
+    "SignatureState",
+    "SignatureStateChange",
+    "TallyCounter",
+    "TallySnapshot",
+    "TallyTotal",
+    "get_petition_content_types",
+    "get_petition_page_models",
+    "get_signature_models",
+    "next_goal",
+    "normalize_origin",
+    "petition_pages",
+    "sync_petition_translations",
+]

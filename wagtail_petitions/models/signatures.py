@@ -1,0 +1,115 @@
+"""Signatures: ``AbstractSignature`` (override ``PetitionPageMixin.get_signature_model`` to use your own), the
+concrete ``Signature``, and the record of each invalidation or restoration."""
+
+import swapper
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from ..choices import Channel, SignatureState
+from ..text import CODE_MAX_LENGTH, EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, POSTAL_CODE_MAX_LENGTH
+from .audit import AuditRecord
+from .partners import Partner
+
+
+class AbstractSignature(models.Model):
+    """One person's signature. Only ``counted`` signatures count in the tally.
+
+    ``petition_key`` is the petition's tally key (shared by its translations); ``page`` is the page it came
+    through, kept for reporting and nulled if that page is deleted so the signature and its count survive.
+    Concrete subclasses may add fields: a signing form field of the same name is stored in it.
+    """
+
+    # Wagtail's reference index would add a row per signature (and a query per save) to list where a page or a
+    # partner is "used"; signatures are data, not content that links to them.
+    wagtail_reference_index_ignore = True
+
+    petition_key = models.UUIDField(_("petition"), editable=False)
+    page = models.ForeignKey(
+        swapper.get_model_name("wagtailcore", "Page"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed on page"),
+    )
+    first_name = models.CharField(_("first name"), max_length=NAME_MAX_LENGTH)
+    last_name = models.CharField(_("last name"), max_length=NAME_MAX_LENGTH)
+    email = models.CharField(_("email"), max_length=EMAIL_MAX_LENGTH, help_text=_("As typed."))
+    email_normalized = models.CharField(_("normalised email"), max_length=EMAIL_MAX_LENGTH, editable=False)
+    country = CountryField(_("country"))
+    postal_code = models.CharField(_("postal code"), max_length=POSTAL_CODE_MAX_LENGTH, blank=True)
+    consent_updates = models.BooleanField(_("agreed to updates"), default=False)
+    consent_partner = models.BooleanField(_("agreed to partner contact"), default=False)
+    consent_text_version = models.CharField(_("consent text version"), max_length=64, blank=True)
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("partner")
+    )
+    source = models.CharField(
+        _("source"), max_length=CODE_MAX_LENGTH, blank=True, help_text=_("Campaign or link code.")
+    )
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default=Channel.ONLINE)
+    state = models.CharField(_("state"), max_length=16, choices=SignatureState.choices, default=SignatureState.COUNTED)
+    created_at = models.DateTimeField(_("signed at"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["petition_key", "email_normalized"], name="%(app_label)s_%(class)s_one_per_signer"
+            )
+        ]
+        indexes = [models.Index(fields=["petition_key", "created_at"], name="%(class)s_by_date")]
+        # "view" is the permission to see signers' personal data (list, search, export); editors without it see
+        # counts only (reports, the figures panel).
+        permissions = [("invalidate_signature", "Can invalidate and restore signatures")]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}"
+
+    @cached_property
+    def is_counted(self) -> bool:
+        return self.state == SignatureState.COUNTED
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Signature(AbstractSignature):
+    class Meta(AbstractSignature.Meta):
+        pass
+
+
+class SignatureStateChangeQuerySet(models.QuerySet):
+    def for_signature(self, signature):
+        return self.filter(content_type=ContentType.objects.get_for_model(signature), object_id=str(signature.pk))
+
+
+class SignatureStateChange(AuditRecord):
+    """One invalidation or restoration of a signature of any signature model: who, when, why. Written by
+    ``wagtail_petitions.moderation``. The signature is named by content type and primary key, as Wagtail's own
+    log entries name objects."""
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+", verbose_name=_("signature model")
+    )
+    object_id = models.CharField(_("signature"), max_length=64)
+    from_state = models.CharField(_("from"), max_length=16, choices=SignatureState.choices)
+    to_state = models.CharField(_("to"), max_length=16, choices=SignatureState.choices)
+
+    objects = SignatureStateChangeQuerySet.as_manager()
+
+    class Meta(AuditRecord.Meta):
+        verbose_name = _("signature state change")
+        verbose_name_plural = _("signature state changes")
+        indexes = [models.Index(fields=["content_type", "object_id"], name="signature_state_change_of")]
+
+    def __str__(self):
+        return f"{self.object_id}: {self.from_state} → {self.to_state}"

@@ -1,0 +1,125 @@
+"""Rebuilding a tally from the rows it counts, to find (and repair) any drift.
+
+A tally *source* is a function ``source(petition_key) -> {(channel, country, partner_id): count}``: what some kind
+of row adds to the petition's tally buckets. The app registers two in ``AppConfig.ready()``: the counted
+signatures of every signature model (``counted_signatures``) and paper batches (``wagtail_petitions.paper``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from .choices import SignatureState
+from .models import PaperBatch, TallyCounter, TallyTotal, get_signature_models
+
+#: A bucket as recount sees it: (channel, country code or "", partner id or 0).
+Bucket = tuple[str, str, int]
+#: The channel a drift of the total rows (``TallyTotal``) is reported under.
+TOTAL = "total"
+
+_sources: list = []
+
+
+@dataclass
+class Drift:
+    petition_key: str
+    channel: str
+    country: str
+    partner_id: int
+    counted: int
+    expected: int
+
+
+def register_tally_source(source):
+    """Register ``source`` (see the module's docstring); ``recount`` rebuilds every bucket from all of them."""
+    if source not in _sources:
+        _sources.append(source)
+    return source
+
+
+def counted_signatures(petition_key) -> dict[Bucket, int]:
+    """What the counted signatures of every signature model add to a tally."""
+    buckets: dict[Bucket, int] = {}
+    for model in get_signature_models():
+        rows = (
+            model.objects.filter(petition_key=petition_key, state=SignatureState.COUNTED)
+            .values_list("channel", "country", "partner_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for channel, country, partner_id, n in rows:
+            bucket = (channel, str(country or ""), partner_id or 0)
+            buckets[bucket] = buckets.get(bucket, 0) + n
+    return buckets
+
+
+def expected_buckets(petition_key) -> dict[Bucket, int]:
+    """What each bucket should hold, rebuilt from the rows of every tally source."""
+    expected: dict[Bucket, int] = {}
+    for source in _sources:
+        for bucket, n in source(petition_key).items():
+            expected[bucket] = expected.get(bucket, 0) + n
+    return expected
+
+
+def petition_keys() -> set:
+    """The key of every petition that has a tally or rows a tally is rebuilt from (deleted petitions included)."""
+    keys = set(TallyCounter.objects.values_list("petition_key", flat=True).distinct())
+    keys |= set(TallyTotal.objects.values_list("petition_key", flat=True).distinct())
+    keys |= set(PaperBatch.objects.values_list("petition_key", flat=True).distinct())
+    for model in get_signature_models():
+        keys |= set(model.objects.values_list("petition_key", flat=True).distinct())
+    return keys
+
+
+def recount(petition_key, fix: bool = False) -> list[Drift]:
+    """Compare the tally (buckets and total rows) with the rows of every source; with ``fix``, rewrite it to match.
+
+    A wrong total is reported as a drift of the ``TOTAL`` pseudo-channel.
+    """
+    with transaction.atomic():
+        if fix and connection.vendor == "postgresql":
+            # Keep signers out while the rows are rewritten, so no increment lands between read and write.
+            with connection.cursor() as cursor:
+                for model in (TallyCounter, TallyTotal):
+                    cursor.execute(f"LOCK TABLE {model._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+        expected = expected_buckets(petition_key)
+        counted: dict[Bucket, int] = {}
+        for channel, country, partner_id, n in (
+            TallyCounter.objects.filter(petition_key=petition_key)
+            .values_list("channel", "country", "partner_id")
+            .annotate(n=Sum("count"))
+            .order_by()
+        ):
+            counted[(channel, country, partner_id)] = n
+        drifts = [
+            Drift(str(petition_key), *bucket, counted.get(bucket, 0), expected.get(bucket, 0))
+            for bucket in sorted(set(expected) | set(counted))
+            if counted.get(bucket, 0) != expected.get(bucket, 0)
+        ]
+        expected_total, counted_total = sum(expected.values()), TallyTotal.objects.total(petition_key)
+        if counted_total != expected_total:
+            drifts.append(Drift(str(petition_key), TOTAL, "", 0, counted_total, expected_total))
+        if fix and drifts:
+            TallyTotal.objects.filter(petition_key=petition_key).delete()
+            TallyTotal.objects.create(petition_key=petition_key, shard=0, count=expected_total)
+            TallyCounter.objects.filter(petition_key=petition_key).delete()
+            now = timezone.now()
+            TallyCounter.objects.bulk_create(
+                TallyCounter(
+                    petition_key=petition_key,
+                    channel=channel,
+                    country=country,
+                    partner_id=partner_id,
+                    shard=0,
+                    count=n,
+                    updated_at=now,
+                )
+                for (channel, country, partner_id), n in expected.items()
+            )
+            transaction.on_commit(lambda: TallyCounter.objects.forget(petition_key))
+    return drifts

@@ -1,0 +1,13 @@
+"""Signing a petition: ``sign_petition`` (``sign``), its errors, and the claims written with a signature.
+
+- ``sign``: the domain function that everything which signs calls;
+- ``portable``: the path on any database (a transaction);
+- ``postgres``: PostgreSQL's one-statement path, and the names of its CTEs that claims refer to;
+- ``claims``: ``SigningClaim``.
+"""
+
+from .claims import SigningClaim
+from .errors import InvalidSignature, PetitionNotOpen, SigningError
+from .sign import SigningResult, sign_petition
+
+__all__ = ["InvalidSignature", "PetitionNotOpen", "SigningClaim", "SigningError", "SigningResult", "sign_petition"]

@@ -1,0 +1,22 @@
+"""The reasons a signature is refused, each with a machine-readable ``code``."""
+
+
+class SigningError(Exception):
+    code = "signing_error"
+
+
+class PetitionNotOpen(SigningError):
+    code = "petition_not_open"
+
+    def __init__(self, petition):
+        self.petition = petition
+        super().__init__(f"Petition {petition.slug!r} is {petition.status} and no longer takes signatures.")
+
+
+class InvalidSignature(SigningError):
+    code = "invalid"
+
+    def __init__(self, errors: dict[str, list[dict[str, str]]], form=None):
+        self.errors = errors
+        self.form = form
+        super().__init__(f"Invalid signature: {', '.join(errors)}")

@@ -1,0 +1,156 @@
+"""PostgreSQL's signing path: one prepared statement, atomic on its own, one round trip.
+
+The statement inserts the signature unless this signer already signed (``ON CONFLICT DO NOTHING`` on the
+one-per-signer constraint), adds one to a random shard of its tally bucket and of the petition's total rows, and
+returns the total the signer is shown. A ``SigningClaim`` (the API's ``Idempotency-Key``) adds its guard and
+record to the same statement. Its common table expressions are named by the constants below, which claims use
+to refer to them.
+
+Everything goes through public APIs: the INSERT is written from the model's ``_meta``, each value prepared as
+Django's compiler prepares it (``pre_save``, then ``get_db_prep_save``), and the statement runs on psycopg's own
+cursor with ``prepare=True``, so PostgreSQL parses and plans it once per connection (never when
+``prepare_threshold`` is ``None``, as behind a pooler that cannot keep prepared statements). The text is
+composed once per shape and reused.
+"""
+
+from __future__ import annotations
+
+import random
+from contextlib import nullcontext
+
+import psycopg
+from django.db import models, transaction
+from django.db.models.signals import post_save, pre_save
+
+from ..conf import conf
+from ..models import TallyCounter, TallyTotal
+
+#: The CTEs of the statement, in order. ``GUARD`` and ``RECORDED`` come from the claim, if there is one.
+GUARD = "guard"
+INSERTED = "inserted"
+BUMPED = "bumped"
+TOTALLED = "totalled"
+COUNTED = "counted"
+RECORDED = "recorded"
+
+#: The columns of the ``INSERTED`` row that count it in the tally (``BUMPED`` and ``TOTALLED`` read them).
+BUMP_SOURCE_COLUMNS = ("petition_key", "channel", "country", "partner_id", "created_at")
+
+
+def can_insert_in_one_statement(signature, connection) -> bool:
+    """PostgreSQL, and a plain signature model: no ``save()`` override, no parent table, no value that is an
+    expression (which the statement's fixed text cannot carry)."""
+    model = type(signature)
+    return (
+        connection.vendor == "postgresql"
+        and model.save is models.Model.save
+        and not model._meta.parents
+        and not any(hasattr(value, "resolve_expression") for value in vars(signature).values())
+    )
+
+
+def insert_in_one_statement(signature, claim, connection) -> tuple[bool, int]:
+    """INSERT and count ``signature`` (with the ``claim``'s guard and record) in one statement.
+
+    Returns ``(inserted, total shown to the signer)``; ``inserted`` is false for a repeat signer. A claim's
+    ``refuse`` is called (and raises) when its guard said no.
+    """
+    model = type(signature)
+    # The signals Model.save() would send, so receivers see no difference.
+    pre_save.send(sender=model, instance=signature, raw=False, using=connection.alias, update_fields=None)
+    fields = _insert_fields(model)
+    petition_key = _prepared(model, "petition_key", signature.petition_key, connection)
+    params = []
+    if claim is not None:
+        guard_sql, guard_params = claim.guard_sql()
+        params += guard_params
+    params += [field.get_db_prep_save(field.pre_save(signature, True), connection) for field in fields]
+    counted = signature.is_counted
+    if counted:
+        shard = random.randrange(conf.TALLY_SHARDS)
+        params += [shard, shard]
+    params.append(petition_key)
+    if claim is not None:
+        record_sql, record_params = claim.record_sql()
+        params += record_params
+    shape = (model, connection.alias, counted) + ((guard_sql, record_sql) if claim is not None else ())
+    sql = _statements.get(shape)
+    if sql is None:
+        sql = _statements[shape] = _compose(model, connection, fields, counted, *shape[3:])
+    # Inside a caller's transaction a failed statement (a claim's record racing another) must not break it.
+    with transaction.atomic(using=connection.alias) if connection.in_atomic_block else nullcontext():
+        pk, total, *guard = run(connection, sql, params)
+    if claim is not None:
+        if not guard[0]:
+            claim.refuse(tuple(guard))
+        claim.recorded = True
+    if pk is None:
+        return False, int(total)
+    signature.pk = pk
+    signature._state.adding = False
+    signature._state.db = connection.alias
+    post_save.send(
+        sender=model, instance=signature, created=True, update_fields=None, raw=False, using=connection.alias
+    )
+    return True, int(total)
+
+
+def run(connection, sql: str, params: list) -> tuple:
+    """Run ``sql`` on ``connection`` (Django's, for the default database) as a prepared statement and return its
+    one row. Django's connection management applies as for any query: the connection is opened if needed and its
+    per-request health check runs; errors are raised as ``django.db`` errors."""
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    conn = connection.connection
+    # Django's own cursors bind parameters on the client, which cannot prepare; psycopg's plain cursor binds them
+    # on the server and prepares the statement.
+    prepare = None if conn.prepare_threshold is None else True
+    with connection.wrap_database_errors, psycopg.Cursor(conn) as cursor:
+        cursor.execute(sql, params, prepare=prepare)
+        return cursor.fetchone()
+
+
+# Statement texts by shape (model, database alias, counted, and the claim's SQL).
+_statements: dict[tuple, str] = {}
+
+
+def _insert_fields(model) -> list:
+    return [f for f in model._meta.concrete_fields if not f.primary_key and not f.generated]
+
+
+def _prepared(model, name, value, connection):
+    return model._meta.get_field(name).get_db_prep_value(value, connection)
+
+
+def _compose(model, connection, fields, counted, guard_sql=None, record_sql=None) -> str:
+    quote = connection.ops.quote_name
+    opts = model._meta
+    columns = ", ".join(quote(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    # INSERT ... SELECT resolves untyped parameters against the target columns, as VALUES does.
+    rows = f"SELECT {placeholders} FROM {GUARD} WHERE {GUARD}.proceed" if guard_sql else f"VALUES ({placeholders})"
+    # Only the one-signature-per-signer constraint means "a repeat"; any other conflict must raise.
+    signer = ", ".join(quote(opts.get_field(name).column) for name in ("petition_key", "email_normalized"))
+    returning = ", ".join(
+        [quote(opts.pk.column)]
+        + [f"{quote(opts.get_field(name.removesuffix('_id')).column)} AS {name}" for name in BUMP_SOURCE_COLUMNS]
+    )
+    ctes = [f"{GUARD} AS ({guard_sql})"] if guard_sql else []
+    ctes.append(
+        f"{INSERTED} AS (INSERT INTO {quote(opts.db_table)} ({columns}) {rows} "
+        f"ON CONFLICT ({signer}) DO NOTHING RETURNING {returning})"
+    )
+    added = "0"
+    if counted:
+        bucket = f"SELECT petition_key, channel, country, COALESCE(partner_id, 0), %s, 1, created_at FROM {INSERTED}"
+        ctes.append(f"{BUMPED} AS ({TallyCounter.objects.upsert_sql(bucket)} RETURNING 1)")
+        total_rows = f"SELECT petition_key, %s, 1 FROM {INSERTED}"
+        ctes.append(f"{TOTALLED} AS ({TallyTotal.objects.upsert_sql(total_rows)} RETURNING 1)")
+        added = f"(SELECT COUNT(*) FROM {BUMPED})"
+    # The total rows as committed when the statement started, plus this signature: what the signer is shown.
+    ctes.append(f"{COUNTED} AS (SELECT {TallyTotal.objects.total_sql()} + {added} AS total)")
+    if record_sql:
+        ctes.append(f"{RECORDED} AS ({record_sql})")
+    sql = f"WITH {', '.join(ctes)} SELECT (SELECT {quote(opts.pk.column)} FROM {INSERTED}), {COUNTED}.total"
+    return sql + (f", {GUARD}.* FROM {COUNTED}, {GUARD}" if guard_sql else f" FROM {COUNTED}")
