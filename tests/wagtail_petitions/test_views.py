@@ -1,5 +1,7 @@
 """The petition page and its no-JavaScript signing form."""
 
+import re
+
 import pytest
 
 from tests.conftest import signer
@@ -103,3 +105,27 @@ def test_slug_may_not_clash_with_another_petition(make_petition, site_root):
     with pytest.raises(ValidationError) as excinfo:
         clash.full_clean()
     assert "slug" in excinfo.value.message_dict
+
+
+def test_the_no_js_form_gives_its_consent_boxes_checkbox_markup(client, petition, partner):
+    """Django names a widget's ``widget_type`` after its class (``_rawvalue`` for the raw-value checkbox), so the
+    template tells checkboxes by their input type: box first, then its label, in a ``checkbox`` paragraph."""
+    html = client.get(petition.url, {"partner": "drc"}).content.decode()
+
+    for name in ("consent_updates", "consent_partner"):
+        paragraph = re.search(rf'<p class="([^"]*)">\s*<input type="checkbox" name="{name}"[^>]*>\s*<label', html)
+        assert paragraph is not None, name
+        assert paragraph.group(1) == "checkbox"
+
+
+def test_page_form_and_widget_show_the_same_consent_wording(client, petition, partner):
+    page = client.get(petition.url, {"partner": "drc"}).content.decode()
+    widget = client.get(f"/embed/v1/petitions/{petition.slug}/", {"partner": "drc", "lang": "en"}).content.decode()
+    for label in (
+        "Send me updates about this petition from its organisers",
+        "Digital Rights Collective, who shared this petition, may contact me",
+    ):
+        assert label in page and label in widget
+    # Without a partner, no partner consent is asked anywhere.
+    assert "who shared this petition" not in client.get(petition.url).content.decode()
+    assert "who shared this petition" not in client.get(f"/embed/v1/petitions/{petition.slug}/").content.decode()

@@ -223,3 +223,8 @@ def test_openapi_schema_is_served(db, api_client):
     response = api_client.get("/api/v1/schema/")
     assert response.status_code == 200
     assert b"/api/v1/petitions/{slug}/signatures/" in response.content
+
+
+def test_the_api_root_links_to_what_it_offers(api_client):
+    body = api_client.get("/api/").json()
+    assert body == {"petitions": "http://testserver/api/v1/petitions/", "schema": "http://testserver/api/v1/schema/"}

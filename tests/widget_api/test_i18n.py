@@ -52,3 +52,31 @@ def test_pages_keep_djangos_language_choice(client, petition):
     # The default language has no URL prefix, so Django answers in LANGUAGE_CODE and says it may vary.
     assert response["Content-Language"] == "en"
     assert "accept-language" in vary(response)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "",
+        "fr",
+        "fr-CH, fr;q=0.9, en;q=0.8, de;q=0.7, *;q=0.5",
+        "en;q=0.2, ar",
+        "de;q=0, es",
+        "ES-es,  pt;q=0.3 ,it",
+        "x-klingon;q=0.9, en-GB;q=0.95",
+    ],
+)
+def test_accept_language_is_read_as_django_reads_it(header):
+    """Our reader uses no private Django API; it orders the tags as Django's own parser does."""
+    from django.utils.translation.trans_real import parse_accept_lang_header
+
+    from widget_api.i18n import accepted_languages
+
+    django_order = [tag for tag, q in parse_accept_lang_header(header) if tag != "*" and q > 0]
+    assert [tag.lower() for tag in accepted_languages(header)] == [tag.lower() for tag in django_order]
+
+
+def test_a_malformed_accept_language_entry_is_skipped_not_the_whole_header():
+    from widget_api.i18n import accepted_languages
+
+    assert accepted_languages("garbage;;q=, fr;q=0.5, de") == ["de", "fr"]
