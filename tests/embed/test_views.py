@@ -298,3 +298,16 @@ def test_widget_asks_for_the_fields_the_petition_asks_for(client, petition, monk
     assert '<label for="id_phone">Phone <span class="opt">(optional)</span></label>' in html
     assert '<label for="id_adult">I am over 16</label>' in html
     assert 'id="adult-error"' in html
+
+
+def test_embed_release_prints_the_pinned_code_of_the_one_builder(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from embed.snippets import snippets
+
+    out = StringIO()
+    call_command("embed_release", "--site-url", "https://petitions.example.org", stdout=out)
+    expected = snippets("https://petitions.example.org", "SLUG", "", partner="PARTNER")["pinned"]
+    assert out.getvalue().strip().splitlines()[-1] == expected

@@ -26,3 +26,11 @@ def test_demo_content_is_idempotent_and_creates_the_signature_managers_group(db)
     snapshot = petitions[0].get_tally(fresh=True)
     assert snapshot.online == 6 and snapshot.paper == 184 + 57
     call_command("recount_tallies", stdout=io.StringIO())
+
+
+def test_the_demo_partner_page_embeds_the_code_partners_are_given():
+    from embed.snippets import snippets
+    from petitions_site.management.commands.serve_partner_demo import partner_page_html
+
+    html = partner_page_html("http://127.0.0.1:8000/", "stop-spyware", "demo-partner").decode()
+    assert snippets("http://127.0.0.1:8000", "stop-spyware", "", partner="demo-partner")["script"] in html

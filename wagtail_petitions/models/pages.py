@@ -24,10 +24,10 @@ from wagtail.fields import StreamField
 from wagtail.models import Page, get_page_models
 from wagtail.search import index
 
+from ..admin.panels import PetitionFiguresPanel
 from ..blocks import PetitionBodyBlock
 from ..choices import PetitionStatus
 from ..forms import SignatureForm
-from ..panels import PetitionFiguresPanel
 from ..sanitize import sanitize
 from ..text import normalize_email
 from .paper import PaperBatch

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from embed.assets import RELEASES_DIR, load, release_path
+from embed.snippets import snippets
 
 
 class Command(BaseCommand):
@@ -18,8 +19,4 @@ class Command(BaseCommand):
             RELEASES_DIR.mkdir(parents=True, exist_ok=True)
             path.write_bytes(asset.text.encode("utf-8"))
             self.stdout.write(f"Released {path.name}")
-        self.stdout.write(
-            f'<script async src="{site_url.rstrip("/")}/embed/v1/embed.{asset.digest}.js" '
-            f'integrity="{asset.sri384}" crossorigin="anonymous" '
-            'data-petition="SLUG" data-partner="PARTNER"></script>'
-        )
+        self.stdout.write(snippets(site_url, "SLUG", "", partner="PARTNER")["pinned"])

@@ -5,6 +5,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from django.core.management.base import BaseCommand
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from embed.snippets import snippets
+
+
+def partner_page_html(site_url: str, petition: str, partner: str) -> bytes:
+    # The one-tag code, as the Embed codes page gives it to partners.
+    embed_code = mark_safe(snippets(site_url, petition, "", partner=partner)["script"])
+    return render_to_string("petitions_site/demo_partner_page.html", {"embed_code": embed_code}).encode()
 
 
 class PartnerPageHandler(BaseHTTPRequestHandler):
@@ -37,10 +46,7 @@ class Command(BaseCommand):
         parser.add_argument("--partner", default="demo-partner")
 
     def handle(self, *args, port, host, site_url, petition, partner, **options):
-        html = render_to_string(
-            "petitions_site/demo_partner_page.html",
-            {"site_url": site_url.rstrip("/"), "petition": petition, "partner": partner},
-        ).encode()
+        html = partner_page_html(site_url, petition, partner)
         server = ThreadingHTTPServer((host, port), partial(PartnerPageHandler, html=html))
         self.stdout.write(f"Demo partner page on http://{host}:{port}/")
         try:

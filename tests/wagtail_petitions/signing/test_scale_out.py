@@ -61,7 +61,7 @@ def two_servers():
             )
             servers.append((f"http://127.0.0.1:{port}", process))
         for url, process in servers:
-            deadline = time.time() + 30
+            deadline = time.time() + 120  # a loaded machine boots Wagtail slowly
             while True:
                 try:
                     urllib.request.urlopen(url + "/healthz", timeout=5)

@@ -4,7 +4,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import Panel
 
-from .figures import petition_figures
+from ..figures import petition_figures
 
 
 class PetitionFiguresPanel(Panel):
