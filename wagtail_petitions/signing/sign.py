@@ -13,6 +13,7 @@ from ..models import Partner, TallyTotal
 from ..signals import petition_signed
 from . import portable, postgres
 from .claims import SigningClaim
+from .default_form import validating_form_class
 from .errors import InvalidSignature, PetitionNotOpen
 
 
@@ -42,7 +43,8 @@ def sign_petition(
     """
     if not petition.is_open():
         raise PetitionNotOpen(petition)
-    form = petition.get_signature_form_class()(data=data, partner=Partner.objects.get_active(data.get("partner")))
+    form_class = validating_form_class(petition.get_signature_form_class())
+    form = form_class(data=data, partner=Partner.objects.get_active(data.get("partner")))
     if not form.is_valid():
         raise InvalidSignature(form.error_dict(), form=form)
     signature = petition.build_signature(

@@ -1,6 +1,6 @@
 """PostgreSQL's one-statement signing path (``wagtail_petitions.signing.postgres``): prepared once per connection
 (again if the server forgets it, never with ``DATABASE_PREPARE_THRESHOLD=off``), and a dead kept connection is
-found by Django's per-request health check (``CONN_HEALTH_CHECKS``) and reopened, the signature counted once."""
+reopened by a retry (no per-request health check round trip), the signature counted once."""
 
 import pytest
 from django.core.signals import request_started
