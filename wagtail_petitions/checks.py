@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from email.utils import parseaddr
 from numbers import Real
 
 from django import forms
 from django.conf import settings
 from django.core import checks
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 
 from .conf import PREFIX, RETIRED, conf
 from .models import get_petition_page_models
@@ -26,6 +29,20 @@ NUMBERS = {
     "IDEMPOTENCY_KEY_TTL": 60,
     "EMBED_COUNT_REFRESH_SECONDS": 5,
     "EMBED_WIDGET_MAX_AGE": 0,
+    "CONFIRMATION_LINK_DAYS": 1,
+    "UNCONFIRMED_SIGNATURE_DAYS": 1,
+    "CONFIRMATION_RESEND_SECONDS": 0,
+    "CONFIRMATION_MAX_MAILS": 1,
+    "MAIL_BATCH_SIZE": 1,
+    "TRUSTED_PROXY_COUNT": 0,
+    "SIGNING_CEILING_PER_MINUTE": 1,
+    "CONNECTION_BURST_LIMIT": 0,
+    "DOMAIN_BURST_LIMIT": 0,
+    "BURST_WINDOW_SECONDS": 1,
+    "FORM_MIN_FILL_SECONDS": 0,
+    "FORM_TOKEN_MAX_AGE": 60,
+    "PROOF_OF_WORK_MAX_NUMBER": 1000,
+    "PROOF_OF_WORK_SECONDS": 30,
 }
 #: Settings that must be whole numbers (counts of rows, bytes or seconds sent in HTTP headers).
 INTEGERS = {
@@ -38,6 +55,19 @@ INTEGERS = {
     "IDEMPOTENCY_KEY_TTL",
     "EMBED_COUNT_REFRESH_SECONDS",
     "EMBED_WIDGET_MAX_AGE",
+    "CONFIRMATION_LINK_DAYS",
+    "UNCONFIRMED_SIGNATURE_DAYS",
+    "CONFIRMATION_RESEND_SECONDS",
+    "CONFIRMATION_MAX_MAILS",
+    "MAIL_BATCH_SIZE",
+    "TRUSTED_PROXY_COUNT",
+    "SIGNING_CEILING_PER_MINUTE",
+    "CONNECTION_BURST_LIMIT",
+    "DOMAIN_BURST_LIMIT",
+    "BURST_WINDOW_SECONDS",
+    "FORM_TOKEN_MAX_AGE",
+    "PROOF_OF_WORK_MAX_NUMBER",
+    "PROOF_OF_WORK_SECONDS",
 }
 #: A PositiveSmallIntegerField holds the shard number.
 MAX_TALLY_SHARDS = 1000
@@ -64,6 +94,11 @@ def check_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
                 id="wagtail_petitions.E002",
             )
         )
+    if isinstance(conf.CONFIRMATION_MAX_MAILS, int) and conf.CONFIRMATION_MAX_MAILS > 32767:
+        errors.append(
+            checks.Error(f"{PREFIX}CONFIRMATION_MAX_MAILS must be at most 32767.", id="wagtail_petitions.E003")
+        )
+    errors += _check_mail_settings()
     for name, replacement in RETIRED.items():
         if hasattr(settings, name):
             errors.append(
@@ -72,6 +107,29 @@ def check_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
                 )
             )
     return errors
+
+
+def _check_mail_settings() -> list[checks.CheckMessage]:
+    errors = []
+    for name in ("ORGANISER_EMAIL", "MAIL_FROM"):
+        value = getattr(conf, name)
+        try:
+            if value:
+                validate_email(parseaddr(value)[1])
+        except ValidationError:
+            errors.append(
+                checks.Error(f"{PREFIX}{name} must be an email address; it is {value!r}.", id="wagtail_petitions.E004")
+            )
+    domains = settings_value("COMMON_EMAIL_DOMAINS")
+    if domains is not None and (isinstance(domains, str) or not all(isinstance(d, str) for d in domains)):
+        errors.append(
+            checks.Error(f"{PREFIX}COMMON_EMAIL_DOMAINS must be a list of domains.", id="wagtail_petitions.E005")
+        )
+    return errors
+
+
+def settings_value(name):
+    return getattr(settings, PREFIX + name, None)
 
 
 def check_signature_forms(app_configs=None, **kwargs) -> list[checks.CheckMessage]:

@@ -15,9 +15,29 @@ class PetitionStatus(models.TextChoices):
 
 
 class SignatureState(models.TextChoices):
+    """Where a signature stands. Only ``counted`` ones count in the tally; every change between states goes through
+    ``wagtail_petitions.moderation``.
+
+    - ``pending``: the petition requires email confirmation; counts once the signer follows the link.
+    - ``held``: suspicious (a burst from one connection or email domain, a disposable address, a missing token):
+      counts only once confirmed by email, even on petitions that do not require confirmation.
+    - ``quarantined``: failed the honeypot or the form token; the signer was answered as if it had worked. Never
+      counts unless an editor confirms it.
+    - ``invalidated``: taken out by an editor (recorded with who and why).
+    """
+
     COUNTED = "counted", _("Counted")
     PENDING = "pending", _("Pending confirmation")
+    HELD = "held", _("Held for confirmation")
+    QUARANTINED = "quarantined", _("Quarantined")
     INVALIDATED = "invalidated", _("Invalidated")
+
+
+#: States that await the signer's email confirmation (a confirmation mail goes out for them).
+AWAITING_CONFIRMATION = frozenset({SignatureState.PENDING, SignatureState.HELD})
+#: Not a state a signature row can be in: unconfirmed signatures deleted after their confirmation time ran out are
+#: counted under this name in the per-state counts (``StateCounter``), so editors still see how many expired.
+EXPIRED = "expired"
 
 
 class Channel(models.TextChoices):

@@ -15,6 +15,39 @@ RETIRED = {
 }
 
 
+#: Big mail providers: one of them on many signatures of a petition is normal, never a burst.
+DEFAULT_COMMON_EMAIL_DOMAINS = (
+    "gmail.com",
+    "googlemail.com",
+    "outlook.com",
+    "hotmail.com",
+    "hotmail.fr",
+    "live.com",
+    "msn.com",
+    "yahoo.com",
+    "yahoo.fr",
+    "icloud.com",
+    "me.com",
+    "aol.com",
+    "proton.me",
+    "protonmail.com",
+    "gmx.de",
+    "gmx.net",
+    "web.de",
+    "t-online.de",
+    "orange.fr",
+    "free.fr",
+    "laposte.net",
+    "sfr.fr",
+    "wanadoo.fr",
+    "libero.it",
+    "yandex.ru",
+    "mail.ru",
+    "qq.com",
+    "163.com",
+)
+
+
 class Settings:
     def _get(self, name, default):
         return getattr(settings, PREFIX + name, default)
@@ -81,6 +114,108 @@ class Settings:
     def IDEMPOTENCY_KEY_TTL(self) -> int:
         """How long, in seconds, the answer to a signing request sent with an ``Idempotency-Key`` is replayed."""
         return self._get("IDEMPOTENCY_KEY_TTL", 86400)
+
+    # --- email confirmation and mail --------------------------------------------------------------------------
+
+    @property
+    def CONFIRMATION_LINK_DAYS(self) -> int:
+        """How long a confirmation link works; an older one leads to a page that offers a new mail."""
+        return self._get("CONFIRMATION_LINK_DAYS", 7)
+
+    @property
+    def UNCONFIRMED_SIGNATURE_DAYS(self) -> int:
+        """After how many days unconfirmed signatures (pending, held, quarantined) are deleted (counted as
+        expired). The daily ``expire_unconfirmed_signatures`` task does it."""
+        return self._get("UNCONFIRMED_SIGNATURE_DAYS", 14)
+
+    @property
+    def CONFIRMATION_RESEND_SECONDS(self) -> int:
+        """Signing again while unconfirmed sends the mail again, at most once per this many seconds per address."""
+        return self._get("CONFIRMATION_RESEND_SECONDS", 600)
+
+    @property
+    def CONFIRMATION_MAX_MAILS(self) -> int:
+        """At most this many confirmation mails to one address for one signature, however often it is signed."""
+        return self._get("CONFIRMATION_MAX_MAILS", 5)
+
+    @property
+    def MAIL_BATCH_SIZE(self) -> int:
+        """How many due confirmation mails the worker takes at once (sent over one SMTP connection)."""
+        return self._get("MAIL_BATCH_SIZE", 100)
+
+    @property
+    def ORGANISER_NAME(self) -> str:
+        """The sender name of petition mails when the petition page names no organiser (default: the site name)."""
+        return self._get("ORGANISER_NAME", "") or getattr(settings, "WAGTAIL_SITE_NAME", "") or "Petitions"
+
+    @property
+    def ORGANISER_EMAIL(self) -> str:
+        """Where replies to petition mails go when the petition page names no organiser address (``Reply-To``);
+        empty: no ``Reply-To``."""
+        return self._get("ORGANISER_EMAIL", "")
+
+    @property
+    def MAIL_FROM(self) -> str:
+        """The address petition mails are sent from (``From``, with the organiser's name): an address of a domain
+        this platform may send for (SPF/DKIM). Default: ``DEFAULT_FROM_EMAIL``."""
+        return self._get("MAIL_FROM", "") or settings.DEFAULT_FROM_EMAIL
+
+    # --- defences against bots and floods (``wagtail_petitions.defence``) ----------------------------------------
+
+    @property
+    def TRUSTED_PROXY_COUNT(self) -> int:
+        """How many proxies of ours (load balancer, CDN) stand between clients and the app: the client address is
+        the one the outermost of them saw (``X-Forwarded-For``, counted from the right). 0: the connection's own
+        address, and ``X-Forwarded-For`` is ignored. See docs/deploy.md."""
+        return self._get("TRUSTED_PROXY_COUNT", 0)
+
+    @property
+    def SIGNING_CEILING_PER_MINUTE(self) -> int:
+        """Signing requests one connection may send per minute before getting 429 (``Retry-After``). Far above what
+        people behind one address produce (a stall's tablet: a few a minute; a campus or a carrier's NAT in a
+        viral hour: dozens); what is between them is held for email confirmation instead."""
+        return self._get("SIGNING_CEILING_PER_MINUTE", 300)
+
+    @property
+    def CONNECTION_BURST_LIMIT(self) -> int:
+        """Signatures one connection may make per ``BURST_WINDOW_SECONDS`` before the next ones are held."""
+        return self._get("CONNECTION_BURST_LIMIT", 10)
+
+    @property
+    def DOMAIN_BURST_LIMIT(self) -> int:
+        """Signatures with addresses of one email domain (other than ``COMMON_EMAIL_DOMAINS``) one petition may take
+        per ``BURST_WINDOW_SECONDS`` before the next ones are held."""
+        return self._get("DOMAIN_BURST_LIMIT", 30)
+
+    @property
+    def BURST_WINDOW_SECONDS(self) -> int:
+        return self._get("BURST_WINDOW_SECONDS", 600)
+
+    @property
+    def COMMON_EMAIL_DOMAINS(self) -> frozenset[str]:
+        """Mail providers shared by millions of people, which the per-domain burst never holds."""
+        return frozenset(self._get("COMMON_EMAIL_DOMAINS", DEFAULT_COMMON_EMAIL_DOMAINS))
+
+    @property
+    def FORM_MIN_FILL_SECONDS(self) -> float:
+        """A form sent sooner than this after its token was issued is quarantined (a person needs longer)."""
+        return self._get("FORM_MIN_FILL_SECONDS", 3)
+
+    @property
+    def FORM_TOKEN_MAX_AGE(self) -> int:
+        """A form token older than this (seconds) is treated as missing: the signature is held, not refused."""
+        return self._get("FORM_TOKEN_MAX_AGE", 86400)
+
+    @property
+    def PROOF_OF_WORK_MAX_NUMBER(self) -> int:
+        """The ALTCHA challenge's range: a browser tries about half of it (SHA-256 each) before it finds the
+        number; 100,000 takes well under a second on a phone."""
+        return self._get("PROOF_OF_WORK_MAX_NUMBER", 100_000)
+
+    @property
+    def PROOF_OF_WORK_SECONDS(self) -> int:
+        """How long an ALTCHA challenge may be solved and used (each solution is accepted once)."""
+        return self._get("PROOF_OF_WORK_SECONDS", 1200)
 
     # --- the embed -----------------------------------------------------------------------------------------------
 

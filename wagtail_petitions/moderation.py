@@ -1,72 +1,211 @@
-"""Invalidating and restoring signatures (of any signature model): the state change, its record and the tally move
-together.
+"""Every change of a signature's state after signing — email confirmation, an editor's confirmation, invalidation and
+restoration, the expiry of unconfirmed signatures — for any signature model. The tally and the per-state counts
+move with the state, in the same transaction, exactly once.
 
-Each function locks the signature row (``select_for_update``) inside one transaction, so two editors acting on
-the same signature at once cannot both add or remove it from the tally.
+Each change locks the signatures it moves (``select_for_update``) and moves only those still in a state it may
+move from, so two requests changing the same signature at once (a link clicked twice, two editors) change it once.
+Editors' changes are recorded (``SignatureStateChange``: who, when, why); a signer's own confirmation is recorded
+on the signature (``confirmed_at``).
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
+from datetime import timedelta
+
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .choices import SignatureState
-from .models import SignatureStateChange, TallyCounter
+from .choices import AWAITING_CONFIRMATION, EXPIRED, SignatureState
+from .conf import conf
+from .models import SignatureStateChange, StateCounter, TallyCounter
+
+#: States an editor may confirm (make count) and invalidate from.
+CONFIRMABLE = frozenset({SignatureState.PENDING, SignatureState.HELD, SignatureState.QUARANTINED})
+INVALIDATABLE = frozenset({SignatureState.COUNTED, *CONFIRMABLE})
+#: States that expire (are deleted) when unconfirmed for ``UNCONFIRMED_SIGNATURE_DAYS``.
+UNCONFIRMED = frozenset({SignatureState.PENDING, SignatureState.HELD, SignatureState.QUARANTINED})
+
+_CHUNK = 500
+_FIELDS = ("pk", "petition_key", "state", "channel", "country", "partner_id")
 
 
 class ModerationError(Exception):
     """The signature is not in a state that allows this change."""
 
 
-def _change_state(signature, *, to_state, user, reason, allowed_from):
+def change_states(
+    model,
+    pks: Iterable,
+    *,
+    to_state: str,
+    allowed_from: Iterable[str],
+    user=None,
+    reason: str = "",
+    record: bool = True,
+    updates: dict | None = None,
+) -> list:
+    """Move the signatures of ``model`` with primary keys ``pks`` that are in one of ``allowed_from`` to
+    ``to_state``, with the tally and per-state counts; ``updates``: other columns to set on them. With ``record``,
+    one ``SignatureStateChange`` per signature (``user``, ``reason``). Returns the primary keys that moved."""
+    pks = list(dict.fromkeys(pks))
+    moved = []
+    for start in range(0, len(pks), _CHUNK):
+        moved += _change_chunk(
+            model, pks[start : start + _CHUNK], to_state, frozenset(allowed_from), user, reason, record, updates or {}
+        )
+    return moved
+
+
+def _change_chunk(model, pks, to_state, allowed_from, user, reason, record, updates):
     with transaction.atomic():
-        locked = type(signature).objects.select_for_update().get(pk=signature.pk)
-        from_state = locked.state
-        if from_state not in allowed_from:
-            raise ModerationError(
-                _("This signature is %(state)s; it cannot become %(new)s.")
-                % {"state": locked.get_state_display(), "new": SignatureState(to_state).label}
+        rows = list(
+            model.objects.select_for_update()
+            .filter(pk__in=pks, state__in=allowed_from)
+            .exclude(state=to_state)
+            .order_by("pk")
+            .values_list(*_FIELDS)
+        )
+        if not rows:
+            return []
+        moved = [row[0] for row in rows]
+        model.objects.filter(pk__in=moved).update(state=to_state, **updates)
+        _count_moves(rows, to_state)
+        if record:
+            content_type = ContentType.objects.get_for_model(model)
+            now = timezone.now()
+            SignatureStateChange.objects.bulk_create(
+                SignatureStateChange(
+                    content_type=content_type,
+                    object_id=str(pk),
+                    from_state=from_state,
+                    to_state=to_state,
+                    reason=reason,
+                    user=user,
+                    created_at=now,
+                )
+                for pk, _key, from_state, *_ in rows
             )
-        locked.state = to_state
-        locked.save(update_fields=["state"])
+    return moved
+
+
+def _count_moves(rows, to_state) -> None:
+    """The tally and per-state counts of ``rows`` (``_FIELDS``) leaving their states for ``to_state`` (``None``:
+    deleted as expired)."""
+    tally: Counter = Counter()
+    states: dict = {}
+    for _pk, key, from_state, channel, country, partner_id in rows:
         delta = (to_state == SignatureState.COUNTED) - (from_state == SignatureState.COUNTED)
         if delta:
-            TallyCounter.objects.add(
-                locked.petition_key,
-                country=str(locked.country),
-                partner_id=locked.partner_id,
-                channel=locked.channel,
-                amount=delta,
-            )
-        change = SignatureStateChange.objects.create(
-            content_type=ContentType.objects.get_for_model(locked),
-            object_id=str(locked.pk),
-            from_state=from_state,
-            to_state=to_state,
-            reason=reason,
-            user=user,
-        )
-    signature.state = locked.state
-    signature.__dict__.pop("is_counted", None)
-    return change
+            tally[(key, channel, str(country or ""), partner_id or 0)] += delta
+        per_state = states.setdefault(key, Counter())
+        per_state[from_state] -= 1
+        per_state[to_state or EXPIRED] += 1
+    for (key, channel, country, partner_id), amount in tally.items():
+        if amount:
+            TallyCounter.objects.add(key, country=country, partner_id=partner_id, channel=channel, amount=amount)
+    for key, deltas in states.items():
+        StateCounter.objects.add(key, deltas)
+    keys = set(states)
+    transaction.on_commit(lambda: _forget(keys))
 
 
-def invalidate_signature(signature, *, user, reason: str) -> SignatureStateChange:
-    """Take ``signature`` out of the tally (if it was counted) and record who did it, when and why."""
-    if not (reason or "").strip():
-        raise ModerationError(_("Give a reason for invalidating this signature."))
-    return _change_state(
+def _forget(keys) -> None:
+    for key in keys:
+        TallyCounter.objects.forget(key)
+        StateCounter.objects.forget(key)
+
+
+def _one(signature, **kwargs) -> bool:
+    moved = change_states(type(signature), [signature.pk], **kwargs)
+    if moved:
+        signature.state = kwargs["to_state"]
+        for name, value in (kwargs.get("updates") or {}).items():
+            setattr(signature, name, value)
+        signature.__dict__.pop("is_counted", None)
+    return bool(moved)
+
+
+# --- by the signer -------------------------------------------------------------------------------------------------
+
+
+def confirm_by_email(signature) -> bool:
+    """The signer followed the confirmation link: a pending or held signature counts from now on. Returns whether it
+    moved (``False`` if it was already confirmed, or is quarantined, invalidated or gone)."""
+    return _one(
         signature,
-        to_state=SignatureState.INVALIDATED,
-        user=user,
-        reason=reason.strip(),
-        allowed_from={SignatureState.COUNTED, SignatureState.PENDING},
+        to_state=SignatureState.COUNTED,
+        allowed_from=AWAITING_CONFIRMATION,
+        record=False,
+        # Confirmed: the connection it came from no longer matters (held signatures kept its hash for review).
+        updates={"confirmed_at": timezone.now(), "confirmation_due_at": None, "connection_hash": ""},
     )
 
 
+# --- by editors ----------------------------------------------------------------------------------------------------
+
+
+def _reason_required(reason: str, message: str) -> str:
+    if not (reason or "").strip():
+        raise ModerationError(message)
+    return reason.strip()
+
+
+def confirm_signatures(model, pks, *, user, reason: str) -> list:
+    """An editor vouches for pending, held or quarantined signatures: they count from now on."""
+    reason = _reason_required(reason, _("Give a reason for confirming these signatures."))
+    return change_states(
+        model,
+        pks,
+        to_state=SignatureState.COUNTED,
+        allowed_from=CONFIRMABLE,
+        user=user,
+        reason=reason,
+        updates={"confirmation_due_at": None},
+    )
+
+
+def invalidate_signatures(model, pks, *, user, reason: str) -> list:
+    """Take signatures out (out of the tally if they counted), recorded with who, when and why."""
+    reason = _reason_required(reason, _("Give a reason for invalidating these signatures."))
+    return change_states(
+        model,
+        pks,
+        to_state=SignatureState.INVALIDATED,
+        allowed_from=INVALIDATABLE,
+        user=user,
+        reason=reason,
+        updates={"confirmation_due_at": None},
+    )
+
+
+def _ensure_moved(signature, moved):
+    if not moved:
+        signature.refresh_from_db(fields=["state"])
+        raise ModerationError(
+            _("This signature is %(state)s; it cannot change like this.") % {"state": signature.get_state_display()}
+        )
+    signature.refresh_from_db()
+    signature.__dict__.pop("is_counted", None)
+    return SignatureStateChange.objects.for_signature(signature).order_by("-created_at", "-pk").first()
+
+
+def invalidate_signature(signature, *, user, reason: str) -> SignatureStateChange:
+    """Invalidate one signature; see ``invalidate_signatures``."""
+    return _ensure_moved(signature, invalidate_signatures(type(signature), [signature.pk], user=user, reason=reason))
+
+
+def confirm_signature(signature, *, user, reason: str) -> SignatureStateChange:
+    """Confirm one signature as an editor; see ``confirm_signatures``."""
+    return _ensure_moved(signature, confirm_signatures(type(signature), [signature.pk], user=user, reason=reason))
+
+
 def restore_signature(signature, *, user, reason: str = "") -> SignatureStateChange:
-    """Undo the last invalidation: the signature goes back to the state it had before, and to the tally."""
+    """Undo the last invalidation: the signature goes back to the state it had before (and to the tally if it
+    counted)."""
     last = (
         SignatureStateChange.objects.for_signature(signature)
         .filter(to_state=SignatureState.INVALIDATED)
@@ -74,10 +213,41 @@ def restore_signature(signature, *, user, reason: str = "") -> SignatureStateCha
         .first()
     )
     previous = last.from_state if last else SignatureState.COUNTED
-    return _change_state(
-        signature,
+    moved = change_states(
+        type(signature),
+        [signature.pk],
         to_state=previous,
+        allowed_from={SignatureState.INVALIDATED},
         user=user,
         reason=(reason or "").strip() or _("Invalidation undone"),
-        allowed_from={SignatureState.INVALIDATED},
     )
+    return _ensure_moved(signature, moved)
+
+
+# --- expiry --------------------------------------------------------------------------------------------------------
+
+
+def expire_unconfirmed(model, *, now=None, limit: int | None = None) -> int:
+    """Delete ``model``'s signatures left unconfirmed (pending, held, quarantined) for more than
+    ``UNCONFIRMED_SIGNATURE_DAYS``, counting them as expired. Returns how many were deleted."""
+    cutoff = (now or timezone.now()) - timedelta(days=conf.UNCONFIRMED_SIGNATURE_DAYS)
+    deleted = 0
+    while limit is None or deleted < limit:
+        with transaction.atomic():
+            locking = model.objects.select_for_update(**_skip_locked())
+            rows = list(
+                locking.filter(state__in=UNCONFIRMED, created_at__lt=cutoff)
+                .order_by("created_at")
+                .values_list(*_FIELDS)[:_CHUNK]
+            )
+            if not rows:
+                break
+            model.objects.filter(pk__in=[row[0] for row in rows]).delete()
+            _count_moves(rows, None)
+        deleted += len(rows)
+    return deleted
+
+
+def _skip_locked() -> dict:
+    # A row locked by a confirmation in progress is left for the next run.
+    return {"skip_locked": True} if connection.features.has_select_for_update_skip_locked else {}

@@ -3,6 +3,9 @@
 A tally *source* is a function ``source(petition_key) -> {(channel, country, partner_id): count}``: what some kind
 of row adds to the petition's tally buckets. The app registers two in ``AppConfig.ready()``: the counted
 signatures of every signature model (``counted_signatures``) and paper batches (``wagtail_petitions.paper``).
+
+The per-state counts (``StateCounter``) are checked against the signatures of every model too; a drift of one is
+reported under the pseudo-channel ``state:<state>``. Expired signatures are no longer rows: their count is kept.
 """
 
 from __future__ import annotations
@@ -13,8 +16,8 @@ from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from .choices import SignatureState
-from .models import PaperBatch, TallyCounter, TallyTotal, get_signature_models
+from .choices import EXPIRED, SignatureState
+from .models import PaperBatch, StateCounter, TallyCounter, TallyTotal, get_signature_models
 
 #: A bucket as recount sees it: (channel, country code or "", partner id or 0).
 Bucket = tuple[str, str, int]
@@ -66,10 +69,22 @@ def expected_buckets(petition_key) -> dict[Bucket, int]:
     return expected
 
 
+def signatures_by_state(petition_key) -> dict[str, int]:
+    """How many signatures of every signature model are in each state."""
+    states: dict[str, int] = {}
+    for model in get_signature_models():
+        for state, n in (
+            model.objects.filter(petition_key=petition_key).values_list("state").annotate(n=Count("pk")).order_by()
+        ):
+            states[state] = states.get(state, 0) + n
+    return states
+
+
 def petition_keys() -> set:
     """The key of every petition that has a tally or rows a tally is rebuilt from (deleted petitions included)."""
     keys = set(TallyCounter.objects.values_list("petition_key", flat=True).distinct())
     keys |= set(TallyTotal.objects.values_list("petition_key", flat=True).distinct())
+    keys |= set(StateCounter.objects.values_list("petition_key", flat=True).distinct())
     keys |= set(PaperBatch.objects.values_list("petition_key", flat=True).distinct())
     for model in get_signature_models():
         keys |= set(model.objects.values_list("petition_key", flat=True).distinct())
@@ -77,15 +92,16 @@ def petition_keys() -> set:
 
 
 def recount(petition_key, fix: bool = False) -> list[Drift]:
-    """Compare the tally (buckets and total rows) with the rows of every source; with ``fix``, rewrite it to match.
+    """Compare the tally (buckets and total rows) and the per-state counts with the rows of every source; with
+    ``fix``, rewrite them to match.
 
-    A wrong total is reported as a drift of the ``TOTAL`` pseudo-channel.
+    A wrong total is reported as a drift of the ``TOTAL`` pseudo-channel, a wrong state count as ``state:<state>``.
     """
     with transaction.atomic():
         if fix and connection.vendor == "postgresql":
             # Keep signers out while the rows are rewritten, so no increment lands between read and write.
             with connection.cursor() as cursor:
-                for model in (TallyCounter, TallyTotal):
+                for model in (TallyCounter, TallyTotal, StateCounter):
                     cursor.execute(f"LOCK TABLE {model._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
         expected = expected_buckets(petition_key)
         counted: dict[Bucket, int] = {}
@@ -104,6 +120,26 @@ def recount(petition_key, fix: bool = False) -> list[Drift]:
         expected_total, counted_total = sum(expected.values()), TallyTotal.objects.total(petition_key)
         if counted_total != expected_total:
             drifts.append(Drift(str(petition_key), TOTAL, "", 0, counted_total, expected_total))
+        expected_states = signatures_by_state(petition_key)
+        counted_states = dict(
+            StateCounter.objects.filter(petition_key=petition_key)
+            .exclude(state=EXPIRED)
+            .values_list("state")
+            .annotate(n=Sum("count"))
+            .order_by()
+        )
+        state_drifts = []
+        for state in sorted(set(expected_states) | set(counted_states)):
+            counted_n, expected_n = counted_states.get(state, 0), expected_states.get(state, 0)
+            if counted_n != expected_n:
+                state_drifts.append(Drift(str(petition_key), f"state:{state}", "", 0, counted_n, expected_n))
+        if fix and state_drifts:
+            StateCounter.objects.filter(petition_key=petition_key).exclude(state=EXPIRED).delete()
+            StateCounter.objects.bulk_create(
+                StateCounter(petition_key=petition_key, state=state, shard=0, count=n)
+                for state, n in expected_states.items()
+            )
+            transaction.on_commit(lambda: StateCounter.objects.forget(petition_key))
         if fix and drifts:
             TallyTotal.objects.filter(petition_key=petition_key).delete()
             TallyTotal.objects.create(petition_key=petition_key, shard=0, count=expected_total)
@@ -122,4 +158,4 @@ def recount(petition_key, fix: bool = False) -> list[Drift]:
                 for (channel, country, partner_id), n in expected.items()
             )
             transaction.on_commit(lambda: TallyCounter.objects.forget(petition_key))
-    return drifts
+    return drifts + state_drifts

@@ -1,9 +1,12 @@
 from django.urls import path
 
 from . import views
+from .confirmation import views as confirmation_views
 
 app_name = "wagtail_petitions"
 
 urlpatterns = [
     path("sign/<int:page_id>/", views.sign_from_page, name="sign"),
+    path("confirm/<str:token>/", confirmation_views.confirm_signature, name="confirm"),
+    path("confirm/<str:token>/resend/", confirmation_views.resend_confirmation, name="confirm-resend"),
 ]

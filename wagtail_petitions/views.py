@@ -6,8 +6,9 @@ from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from .defence import Client
 from .models import petition_pages
-from .signing import InvalidSignature, PetitionNotOpen, sign_petition
+from .signing import InvalidSignature, PetitionNotOpen, SigningThrottled, sign_petition
 
 
 # A signature carries no session or authority that a forged request could borrow, and CSRF protection would
@@ -15,7 +16,8 @@ from .signing import InvalidSignature, PetitionNotOpen, sign_petition
 @csrf_exempt
 @require_POST
 def sign_from_page(request, page_id):
-    """The no-JavaScript signing form of a petition page: sign, then redirect to the page's thank-you state."""
+    """The no-JavaScript signing form of a petition page: sign (with the same defences as the API), then redirect to
+    the page's thank-you state (``?signed=1``) or its "check your inbox" state (``?signed=check``)."""
     page = petition_pages().live().filter(pk=page_id).first()
     if page is None:
         raise Http404("No live petition page has this id.")
@@ -23,12 +25,17 @@ def sign_from_page(request, page_id):
     # The form was shown in the page's language: its consent labels are hashed into the consent version in it.
     with translation.override(petition.language_code):
         try:
-            sign_petition(petition, request.POST)
+            result = sign_petition(petition, request.POST, client=Client.from_request(request))
         except InvalidSignature as error:
             return _render_petition(request, petition, {"form": error.form}, status=400)
         except PetitionNotOpen:
             return _render_petition(request, petition, {}, status=409)
-    return HttpResponseRedirect(f"{petition.url}?signed=1#thanks", status=303)
+        except SigningThrottled as error:
+            response = _render_petition(request, petition, {"throttled": True}, status=429)
+            response["Retry-After"] = str(error.retry_after)
+            return response
+    signed = "check" if result.awaiting_confirmation else "1"
+    return HttpResponseRedirect(f"{petition.url}?signed={signed}#thanks", status=303)
 
 
 def _render_petition(request, petition, extra_context, status):

@@ -10,11 +10,11 @@ from wagtail_petitions.models import Partner
 from .paths import api_view_name, is_api_path
 
 # The widget's own requests from a sandboxed iframe (WordPress embeds its oEmbed iframes with
-# sandbox="allow-scripts") come from an opaque origin: the browser sends ``Origin: null``. Only the count and
-# signing endpoints accept it. That opens nothing: they use no cookie, session or credential (CORS never allows
-# credentials here), and anyone can already call them without a browser; what CORS guards, ambient authority,
-# does not exist on them. Partner origins stay the rule for every other origin and path.
-SANDBOXED_ORIGIN_VIEWS = frozenset({"petition-count", "signature-create"})
+# sandbox="allow-scripts") come from an opaque origin: the browser sends ``Origin: null``. Only the count, signing
+# and proof-of-work challenge endpoints accept it. That opens nothing: they use no cookie, session or credential
+# (CORS never allows credentials here), and anyone can already call them without a browser; what CORS guards,
+# ambient authority, does not exist on them. Partner origins stay the rule for every other origin and path.
+SANDBOXED_ORIGIN_VIEWS = frozenset({"petition-count", "signature-create", "petition-challenge"})
 
 
 # The origins derived from the last partners mapping seen, recomputed only when that mapping is replaced.

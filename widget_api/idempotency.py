@@ -38,7 +38,7 @@ HEADER = "Idempotency-Key"
 FIELD = "idempotency_key"
 KEY_PATTERN = re.compile(r"[A-Za-z0-9_.:-]{8,128}")
 # Answers worth replaying: the ones that depend on what was stored, or could change if asked again.
-STORED_STATUSES = {201, 400, 409}
+STORED_STATUSES = {201, 202, 400, 409}
 _LOCK_NAMESPACE = b"widget_api.idempotency"
 
 
@@ -197,9 +197,14 @@ class KeyClaim(SigningClaim):
             raise IdempotencyKeyReused()
         raise StoredAnswer(status_code, body, signature_count)
 
+    @property
+    def answer_status(self) -> int:
+        """201 for a counted signature, 202 for "check your inbox" (``awaiting_confirmation``)."""
+        return status.HTTP_202_ACCEPTED if self.awaiting_confirmation else status.HTTP_201_CREATED
+
     def record_sql(self):
         # Plain strings, an int and an aware datetime: what the model's fields would prepare them into.
-        return _record_sql(), [self.key, self.request_fingerprint, status.HTTP_201_CREATED, timezone.now()]
+        return _record_sql(), [self.key, self.request_fingerprint, self.answer_status, timezone.now()]
 
     def acquire(self):
         stored = _lock_and_fetch(self.key)
@@ -207,7 +212,7 @@ class KeyClaim(SigningClaim):
             self._refuse_stored(stored)
 
     def record(self, signature_count):
-        _store_answer(self.key, self.request_fingerprint, status.HTTP_201_CREATED, None, signature_count)
+        _store_answer(self.key, self.request_fingerprint, self.answer_status, None, signature_count)
         self.recorded = True
 
 
@@ -219,13 +224,13 @@ def run_once(
     key: str,
     request_fingerprint: str,
     produce: Callable[[KeyClaim], tuple[int, dict]],
-    rebuild: Callable[[int], dict],
+    rebuild: Callable[[int, int], dict],
 ) -> tuple[int, dict, bool]:
     """Answer a request carrying ``key``: ``(status, body, replayed)``.
 
     ``produce(claim)`` does the work and returns ``(status, body)``; it hands ``claim`` to ``sign_petition``, which
     records the answer with the signature. An answer that wrote nothing (invalid data, closed petition) is stored
-    here. ``rebuild(signature_count)`` makes the body of a replayed signature answer.
+    here. ``rebuild(status_code, signature_count)`` makes the body of a replayed signature answer (201 or 202).
     """
     for _attempt in range(3):
         try:
@@ -246,7 +251,7 @@ def _run_once(key, request_fingerprint, produce, rebuild):
             _store_answer(key, request_fingerprint, status_code, body)
         return status_code, body, False
     except StoredAnswer as stored:
-        body = stored.body if stored.body is not None else rebuild(stored.signature_count)
+        body = stored.body if stored.body is not None else rebuild(stored.status_code, stored.signature_count)
         return stored.status_code, body, True
     except IntegrityError:
         # Everything was rolled back. If the key is stored now, the first request won the race: replay it.

@@ -102,7 +102,11 @@ class PetitionCountSerializer(serializers.Serializer):
 
 
 class SignatureAcceptedSerializer(serializers.Serializer):
-    status = serializers.CharField()
+    status = serializers.ChoiceField(
+        choices=["signed", "confirmation_required"],
+        help_text="signed (201): the signature counts; confirmation_required (202): it counts once confirmed by email.",
+    )
     signature_count = serializers.IntegerField()
     goal = serializers.IntegerField()
     thank_you_text = serializers.CharField()
+    message = serializers.CharField(required=False, help_text="With confirmation_required: check your inbox.")

@@ -11,5 +11,6 @@ urlpatterns = [
     path("v1/petitions/<slug:slug>/", views.PetitionDetailView.as_view(), name="petition-detail"),
     path("v1/petitions/<slug:slug>/count/", views.PetitionCountView.as_view(), name="petition-count"),
     path("v1/petitions/<slug:slug>/signatures/", views.SignatureCreateView.as_view(), name="signature-create"),
+    path("v1/petitions/<slug:slug>/challenge/", views.ChallengeView.as_view(), name="petition-challenge"),
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
 ]

@@ -1,7 +1,7 @@
 """Settings shared by every environment.
 
 The embedded default is SQLite and an in-process cache, so the site runs with no server. ``DATABASE_URL``
-switches to PostgreSQL and ``REDIS_URL`` puts the cache (count snapshots, throttling) in Redis, which is what
+switches to PostgreSQL and ``REDIS_URL`` puts the cache (count snapshots, signing's defences) in Redis, which is what
 several app processes need to share.
 """
 
@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "corsheaders",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -125,6 +127,20 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Background work (confirmation mails, scheduled clean-ups): django-tasks with its database backend; run the worker
+# with ``manage.py db_worker`` next to the app processes (docs/deploy.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Mail goes to the SMTP server at EMAIL_HOST:EMAIL_PORT (``make run`` starts a local mail catcher on 1025).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
+EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "0") == "1"
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "petitions@localhost")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -171,8 +187,11 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
-    "DEFAULT_THROTTLE_RATES": {"sign": os.environ.get("SIGN_THROTTLE_RATE", "30/minute")},
 }
+# Signing's defences (wagtail_petitions.defence; docs/deploy.md): how many proxies of ours stand in front of the app
+# (the client address is what the outermost one saw), and the hard ceiling of signing requests per connection.
+WAGTAIL_PETITIONS_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+WAGTAIL_PETITIONS_SIGNING_CEILING_PER_MINUTE = int(os.environ.get("SIGNING_CEILING_PER_MINUTE", "300"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "Petitions API",
     "VERSION": "1.0.0",

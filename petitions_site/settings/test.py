@@ -9,8 +9,9 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]  # noqa: F405
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Unit tests run tasks at once, in the enqueuing thread; the end-to-end mail test runs the real database worker.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 WAGTAILADMIN_BASE_URL = "http://testserver"
-REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"sign": "100000/minute"}}  # noqa: F405
 # Tests clear the shared cache between steps; the per-process copy of cached responses would outlive that.
 WAGTAIL_PETITIONS_RESPONSE_LOCAL_CACHE_SECONDS = 0
 

@@ -4,10 +4,10 @@ import os
 
 import pytest
 from django.core.cache import caches
+from widget_api.throttling import PrivateScopedRateThrottle
 
 from tests.conftest import signer
 from wagtail_petitions.models import Signature
-from widget_api.throttling import PrivateScopedRateThrottle
 
 URL = "/api/v1/petitions/stop-spyware/signatures/"
 

@@ -6,6 +6,7 @@
 - ``partners``: ``Partner``.
 - ``paper``: ``PaperBatch``, ``PaperBatchCorrection``.
 - ``tally``: ``TallyCounter``, ``TallyTotal`` and how the tally is written and read.
+- ``state_counts``: ``StateCounter``: how many signatures are in each state, written with every state change.
 """
 
 from ..choices import Channel, PetitionStatus, SignatureState
@@ -26,6 +27,7 @@ from .pages import (
 from .paper import PaperBatch, PaperBatchCorrection
 from .partners import Partner, normalize_origin
 from .signatures import AbstractSignature, Signature, SignatureStateChange
+from .state_counts import StateCounter, StateCounts
 from .tally import TallyCounter, TallySnapshot, TallyTotal
 
 __all__ = [
@@ -44,6 +46,8 @@ __all__ = [
     "Signature",
     "SignatureState",
     "SignatureStateChange",
+    "StateCounter",
+    "StateCounts",
     "TallyCounter",
     "TallySnapshot",
     "TallyTotal",

@@ -27,12 +27,15 @@ from wagtail.search import index
 from ..admin.panels import PetitionFiguresPanel
 from ..blocks import PetitionBodyBlock
 from ..choices import PetitionStatus
+from ..conf import conf
 from ..forms import SignatureForm
+from ..mail import Organiser
 from ..sanitize import sanitize
 from ..text import normalize_email
 from .paper import PaperBatch
 from .partners import Partner
 from .signatures import Signature
+from .state_counts import StateCounter, StateCounts
 from .tally import TallyCounter, TallySnapshot
 
 
@@ -60,8 +63,9 @@ class PetitionPageMixin(models.Model):
 
     Override points, used by everything that signs, counts, reports or exports: ``get_signature_model``,
     ``get_signature_form_class``, ``build_signature``, ``get_signatures``, ``get_paper_batches``,
-    ``get_tally_key``, ``get_tally``, ``get_consent_text_version``, ``get_displayed_goal``,
-    ``get_delivery_update``, ``is_open``, ``get_synchronised_fields``.
+    ``get_tally_key``, ``get_tally``, ``get_state_counts``, ``requires_confirmation``, ``get_organiser``,
+    ``get_consent_text_version``, ``get_displayed_goal``, ``get_delivery_update``, ``is_open``,
+    ``get_synchronised_fields``.
     """
 
     hero_image = models.ForeignKey(
@@ -116,13 +120,49 @@ class PetitionPageMixin(models.Model):
         related_name="+",
         verbose_name=_("delivery photo"),
     )
+    confirmation_required = models.BooleanField(
+        _("signers confirm by email"),
+        default=True,
+        help_text=_(
+            "A signature counts once its signer follows the link we email them. Without it, signatures count at "
+            "once, except suspicious ones, which always need the confirmation."
+        ),
+    )
+    proof_of_work = models.BooleanField(
+        _("ask browsers for proof of work"),
+        default=False,
+        help_text=_(
+            "For a petition under attack by scripts: the browser solves a small puzzle (about a second) before "
+            "signing. Nothing is asked from any other site."
+        ),
+    )
+    organiser_name = models.CharField(
+        _("organiser"),
+        max_length=255,
+        blank=True,
+        help_text=_("The sender name of mails to signers (confirmations). Empty: the site's default."),
+    )
+    organiser_email = models.EmailField(
+        _("organiser's reply address"),
+        blank=True,
+        help_text=_("Where signers' replies to those mails go. Empty: the site's default."),
+    )
 
     signature_form_class = SignatureForm
     signature_model = Signature
 
     #: Fields that describe the petition as a whole rather than one language version of it. Publishing any
     #: translation copies them to the others, so closing the French page closes the English one too.
-    synchronised_fields = ["status", "closes_at", "goal", "goal_is_fixed", "delivered_on", "delivery_image"]
+    synchronised_fields = [
+        "status",
+        "closes_at",
+        "goal",
+        "goal_is_fixed",
+        "delivered_on",
+        "delivery_image",
+        "confirmation_required",
+        "proof_of_work",
+    ]
 
     petition_panels = [
         PetitionFiguresPanel(),
@@ -137,6 +177,7 @@ class PetitionPageMixin(models.Model):
             [
                 FieldRowPanel([FieldPanel("goal"), FieldPanel("goal_is_fixed")]),
                 FieldRowPanel([FieldPanel("status"), FieldPanel("closes_at")]),
+                FieldRowPanel([FieldPanel("confirmation_required"), FieldPanel("proof_of_work")]),
             ],
             heading=_("Signing"),
         ),
@@ -146,6 +187,7 @@ class PetitionPageMixin(models.Model):
                 FieldPanel("privacy_text"),
                 FieldPanel("thank_you_text"),
                 FieldPanel("share_text"),
+                FieldRowPanel([FieldPanel("organiser_name"), FieldPanel("organiser_email")]),
             ],
             heading=_("Texts for signers"),
         ),
@@ -182,6 +224,27 @@ class PetitionPageMixin(models.Model):
     def get_tally(self, fresh: bool = False) -> TallySnapshot:
         """The petition's tally: from the cache unless ``fresh``."""
         return TallyCounter.objects.snapshot(self.get_tally_key(), fresh=fresh)
+
+    def get_state_counts(self, fresh: bool = False) -> StateCounts:
+        """How many of the petition's signatures are counted, pending, held, quarantined, invalidated, and how many
+        expired unconfirmed: from the per-state counter rows (never a scan of signatures), cached unless ``fresh``.
+        The one source of these figures for editors, reports and public statistics."""
+        return StateCounter.objects.counts(self.get_tally_key(), fresh=fresh)
+
+    def requires_confirmation(self) -> bool:
+        """Do signatures count only once confirmed by email? (Suspicious ones always need it.)"""
+        return self.confirmation_required
+
+    def requires_proof_of_work(self) -> bool:
+        """Must the signing browser solve an ALTCHA challenge (``wagtail_petitions.defence.pow``)?"""
+        return self.proof_of_work
+
+    def get_organiser(self) -> Organiser:
+        """Who mails to signers come from: this page's organiser name and reply address, else the site's defaults
+        (``WAGTAIL_PETITIONS_ORGANISER_NAME`` / ``_ORGANISER_EMAIL``)."""
+        return Organiser(
+            name=self.organiser_name or conf.ORGANISER_NAME, reply_to=self.organiser_email or conf.ORGANISER_EMAIL
+        )
 
     def get_signatures(self):
         """Every signature of this petition (all translations, every state)."""
@@ -326,9 +389,10 @@ class AbstractPetitionPage(PetitionPageMixin, Page):
         context.setdefault(
             "form", self.get_signature_form_class()(initial={"partner": partner and partner.slug}, partner=partner)
         )
-        context["signed"] = signed = request.GET.get("signed") == "1"
-        # Just after signing (the no-JS form redirects here), read past the cache so the count includes the signer.
-        context["tally"] = tally = self.get_tally(fresh=signed)
+        # Just after signing (the no-JS form redirects here): "1" counted, "check" counts once confirmed by email.
+        context["signed"] = signed = request.GET.get("signed") if request.GET.get("signed") in ("1", "check") else ""
+        # Read past the cache so the count includes the signer.
+        context["tally"] = tally = self.get_tally(fresh=signed == "1")
         context["displayed_goal"] = self.get_displayed_goal(tally.total)
         context["delivery"] = self.get_delivery_update()
         return context

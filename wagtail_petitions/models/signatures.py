@@ -55,6 +55,16 @@ class AbstractSignature(models.Model):
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default=Channel.ONLINE)
     state = models.CharField(_("state"), max_length=16, choices=SignatureState.choices, default=SignatureState.COUNTED)
     created_at = models.DateTimeField(_("signed at"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # The confirmation mail outbox (``wagtail_petitions.confirmation.outbox``): set when a mail is due, cleared when
+    # the worker sent it.
+    confirmation_due_at = models.DateTimeField(_("confirmation mail due"), null=True, blank=True, editable=False)
+    confirmation_sent_at = models.DateTimeField(_("confirmation mail sent"), null=True, blank=True, editable=False)
+    confirmation_mails = models.PositiveSmallIntegerField(_("confirmation mails sent"), default=0, editable=False)
+    # Only for held and quarantined signatures, for the review screen: a keyed hash of the connection's address
+    # (never the address), and the codes of what raised suspicion. Cleared once the signature is confirmed.
+    connection_hash = models.CharField(_("connection"), max_length=32, blank=True, editable=False)
+    screening = models.CharField(_("suspicion"), max_length=128, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -65,7 +75,20 @@ class AbstractSignature(models.Model):
                 fields=["petition_key", "email_normalized"], name="%(app_label)s_%(class)s_one_per_signer"
             )
         ]
-        indexes = [models.Index(fields=["petition_key", "created_at"], name="%(class)s_by_date")]
+        indexes = [
+            models.Index(fields=["petition_key", "created_at"], name="%(class)s_by_date"),
+            # The confirmation mail outbox and the expiry of unconfirmed signatures read only these few rows.
+            models.Index(
+                fields=["confirmation_due_at"],
+                condition=models.Q(confirmation_due_at__isnull=False),
+                name="%(class)s_mail_due",
+            ),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(state__in=["pending", "held", "quarantined"]),
+                name="%(class)s_unconf",
+            ),
+        ]
         # "view" is the permission to see signers' personal data (list, search, export); editors without it see
         # counts only (reports, the figures panel).
         permissions = [("invalidate_signature", "Can invalidate and restore signatures")]
@@ -76,6 +99,10 @@ class AbstractSignature(models.Model):
     @cached_property
     def is_counted(self) -> bool:
         return self.state == SignatureState.COUNTED
+
+    @property
+    def email_domain(self) -> str:
+        return self.email_normalized.rpartition("@")[2]
 
     @property
     def full_name(self) -> str:

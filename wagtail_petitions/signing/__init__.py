@@ -7,7 +7,15 @@
 """
 
 from .claims import SigningClaim
-from .errors import InvalidSignature, PetitionNotOpen, SigningError
+from .errors import InvalidSignature, PetitionNotOpen, SigningError, SigningThrottled
 from .sign import SigningResult, sign_petition
 
-__all__ = ["InvalidSignature", "PetitionNotOpen", "SigningClaim", "SigningError", "SigningResult", "sign_petition"]
+__all__ = [
+    "InvalidSignature",
+    "PetitionNotOpen",
+    "SigningClaim",
+    "SigningError",
+    "SigningResult",
+    "SigningThrottled",
+    "sign_petition",
+]

@@ -18,9 +18,13 @@ class SigningClaim:
       repeat.
 
     After either, ``recorded`` is true.
+
+    ``sign_petition`` sets ``awaiting_confirmation`` before it uses the claim: whether the answer to record is
+    "check your inbox" (the signature counts once confirmed by email) rather than "counted".
     """
 
     recorded = False
+    awaiting_confirmation = False
 
     def guard_sql(self) -> tuple[str, list]:
         raise NotImplementedError

@@ -20,3 +20,13 @@ class InvalidSignature(SigningError):
         self.errors = errors
         self.form = form
         super().__init__(f"Invalid signature: {', '.join(errors)}")
+
+
+class SigningThrottled(SigningError):
+    """One connection sent more signing requests than the hard ceiling allows (``wagtail_petitions.defence``)."""
+
+    code = "throttled"
+
+    def __init__(self, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__(f"Too many signatures from this connection. Try again in {retry_after} seconds.")

@@ -1,8 +1,8 @@
-"""Signing on any database: ``save()`` and the tally increment in one transaction."""
+"""Signing on any database: ``save()``, the per-state count and the tally increment in one transaction."""
 
 from django.db import IntegrityError, transaction
 
-from ..models import TallyCounter, TallyTotal
+from ..models import StateCounter, TallyCounter, TallyTotal
 
 
 def insert_in_transaction(signature, claim) -> tuple[int | None, object]:
@@ -17,6 +17,7 @@ def insert_in_transaction(signature, claim) -> tuple[int | None, object]:
         try:
             with transaction.atomic():
                 signature.save()
+                StateCounter.objects.add(signature.petition_key, {signature.state: 1})
                 if signature.is_counted:
                     signature_count = TallyCounter.objects.add(
                         signature.petition_key,
