@@ -142,6 +142,8 @@ def widget(request, slug):
                 "inflight": _("Your signature is still being processed. Please wait a moment and try again."),
                 "closed": _("This petition is closed and no longer takes signatures."),
                 "signed": _("Your signature has been counted."),
+                "check": _("Check your inbox to confirm your signature."),
+                "solving": _("Checking that you are a person (a few seconds)…"),
             },
         }
         content_language = petition.language_code if petition.language_code != language else ""

@@ -1,6 +1,7 @@
 """Shared fixtures: a published petition (with its index page as the site root), partners, API client."""
 
 import os
+import time
 
 import pytest
 from django.core.cache import cache
@@ -59,6 +60,9 @@ def make_petition(site_root):
     from wagtail_petitions.models import PetitionPage
 
     def make(slug="stop-spyware", title="Stop spyware", parent=None, publish=True, **fields):
+        # Petitions of the tests count signatures at once unless a test asks for email confirmation (the default of
+        # a new petition in the admin).
+        fields.setdefault("confirmation_required", False)
         petition = PetitionPage(
             title=title, slug=slug, goal=fields.pop("goal", 1000), live=publish, **{**PETITION_TEXTS, **fields}
         )
@@ -87,9 +91,41 @@ def partner(db):
 
 @pytest.fixture
 def api_client():
+    """DRF's test client; a dict it posts to a petition's signing endpoint carries the form token the widget would
+    send (``as_sent_by_a_form``), so tests that are not about the defences sign as a person does."""
     from rest_framework.test import APIClient
 
-    return APIClient()
+    class WidgetLikeClient(APIClient):
+        def post(self, path, data=None, *args, **kwargs):
+            parts = path.split("?")[0].split("/")
+            if isinstance(data, dict) and parts[-2:] == ["signatures", ""] and "petitions" in parts:
+                data = as_sent_by_a_form(data, parts[parts.index("petitions") + 1])
+            return super().post(path, data, *args, **kwargs)
+
+    return WidgetLikeClient()
+
+
+_tokens: dict = {}
+
+
+def form_token(petition) -> dict:
+    """The signed form token a signing form of ``petition`` carries, issued a minute before the first use (a
+    person's fill time): what the page and the widget send, for tests that sign through HTTP. The same token for
+    every request of a petition, as from one form: a retry's body is the same."""
+    from wagtail_petitions.defence.tokens import TOKEN_FIELD, issue_form_token
+
+    key = petition.get_tally_key()
+    if key not in _tokens:
+        _tokens[key] = issue_form_token(petition, now=time.time() - 60)
+    return {TOKEN_FIELD: _tokens[key]}
+
+
+def as_sent_by_a_form(data, slug="stop-spyware"):
+    """``data`` (a signer's fields) with the form token that the page or widget of the petition ``slug`` sends."""
+    from wagtail_petitions.lookup import find_petition
+
+    petition = find_petition(slug) if isinstance(data, dict) else None
+    return data if petition is None else {**form_token(petition), **data}
 
 
 def signer(n=0, **overrides):

@@ -78,19 +78,21 @@
     if (config.partner) data.partner = config.partner;
     return JSON.stringify(data);
   }
-  function done(body) {
+  // 202: the signature counts once confirmed by email ("check your inbox").
+  function done(body, check) {
     showCount(body.signature_count, body.goal);
     $("new-count").textContent = fmt(body.signature_count);
     form.hidden = true;
     thanks.hidden = false;
-    say(S.signed);
+    $("check-inbox").hidden = !check;
+    say(check ? S.check : S.signed);
     thanks.querySelector("h2").focus();
     post("petition:signed");
   }
   function answer(status, body) {
     var errors = body.errors || {}, code = ((errors.non_field_errors || [])[0] || {}).code;
-    if (status === 200 || status === 201) { pending = null; return done(body); }
-    if (status === 400) { pending = null; return showErrors(errors); }
+    if (status === 200 || status === 201 || status === 202) { pending = null; return done(body, status === 202); }
+    if (status === 400) { pending = null; if (pow) pow.value = solved = ""; return showErrors(errors); }
     if (status === 409 && code === "petition_not_open") return say(S.closed);
     if (status === 409) return say(S.inflight); // the first try with this key is still being processed
     if (status === 429) return say(S.busy);
@@ -98,9 +100,38 @@
     pending = null;
     say(S.failed);
   }
+  // Proof of work (ALTCHA, petitions under attack): find n with SHA-256(salt + n) = challenge, from our own API.
+  var pow = form && form.querySelector("[data-challenge-url]"), solved = "";
+  function hex(buffer) {
+    var b = new Uint8Array(buffer), h = "";
+    for (var i = 0; i < b.length; i++) h += (b[i] + 256).toString(16).slice(1);
+    return h;
+  }
+  function solve(c) {
+    var enc = new TextEncoder();
+    function attempt(n) {
+      if (n > c.maxnumber) return Promise.reject();
+      return crypto.subtle.digest("SHA-256", enc.encode(c.salt + n)).then(function (d) {
+        return hex(d) === c.challenge ? n : attempt(n + 1);
+      });
+    }
+    return attempt(0).then(function (n) {
+      return btoa(JSON.stringify({ algorithm: c.algorithm, challenge: c.challenge, number: n, salt: c.salt, signature: c.signature }));
+    });
+  }
   function submit(event) {
     event.preventDefault();
     if (busy) return;
+    if (pow && !solved) {
+      busy = true;
+      solved = "tried"; // once: without a solution the signature still goes, held for email confirmation
+      say(S.solving);
+      fetch(pow.getAttribute("data-challenge-url"), { credentials: "omit", cache: "no-store" })
+        .then(function (r) { return r.json(); }).then(solve)
+        .then(function (v) { pow.value = v; }, function () {})
+        .then(function () { busy = false; submit(event); });
+      return;
+    }
     var body = payload();
     if (!pending || pending.body !== body) pending = { key: uuid(), body: body };
     busy = true;

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-from tests.conftest import signer
+from tests.conftest import form_token, signer
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,9 @@ def test_sandboxed_widget_may_sign_and_read_the_count_without_credentials(client
     assert preflight["Access-Control-Allow-Origin"] == "null"
     assert "idempotency-key" in preflight["Access-Control-Allow-Headers"]
     assert "Access-Control-Allow-Credentials" not in preflight
-    response = client.post(sign_url(petition, "en"), signer(), content_type="application/json", HTTP_ORIGIN="null")
+    response = client.post(
+        sign_url(petition, "en"), {**signer(), **form_token(petition)}, content_type="application/json", HTTP_ORIGIN="null"
+    )
     assert response.status_code == 201
     assert response["Access-Control-Allow-Origin"] == "null"
     assert not response.cookies

@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from petitions_site.middleware import SiteOnlyMiddleware
-from tests.conftest import signer
+from tests.conftest import form_token, signer
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,11 @@ def test_a_middleware_with_view_hooks_is_refused(settings):
 
 
 def test_signing_sets_no_cookie_and_the_admin_still_logs_in(client, petition, django_user_model):
-    response = client.post(f"/api/v1/petitions/{petition.slug}/signatures/", signer(), content_type="application/json")
+    response = client.post(
+        f"/api/v1/petitions/{petition.slug}/signatures/",
+        {**signer(), **form_token(petition)},
+        content_type="application/json",
+    )
     assert response.status_code == 201
     assert not response.cookies
     django_user_model.objects.create_superuser("editor", "editor@example.org", "pw-for-tests-only")

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.conftest import signer
+from tests.conftest import as_sent_by_a_form, signer
 from wagtail_petitions.models import PetitionStatus, Signature
 from wagtail_petitions.signing import sign_petition
 
@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
 
 
 def form_data(n=0, **overrides):
-    data = signer(n, **overrides)
+    """What the page form sends: the fields, and the form token the page carries."""
+    data = as_sent_by_a_form(signer(n, **overrides))
     data.pop("consent_updates")
     return data
 

@@ -6,7 +6,7 @@ import pytest
 from django.test import override_settings
 from wagtail.models import Locale
 
-from tests.conftest import signer
+from tests.conftest import as_sent_by_a_form, signer
 from wagtail_petitions.models import PetitionStatus, Signature, TallyCounter
 from wagtail_petitions.signing import sign_petition
 
@@ -17,7 +17,8 @@ COUNT_URL = "/api/v1/petitions/{}/count/"
 
 
 def post_json(client, url, data, **headers):
-    body = data if isinstance(data, (str, bytes)) else json.dumps(data)
+    slug = url.split("/petitions/")[1].split("/")[0]
+    body = data if isinstance(data, (str, bytes)) else json.dumps(as_sent_by_a_form(data, slug))
     return client.generic("POST", url, body, content_type="application/json", **headers)
 
 

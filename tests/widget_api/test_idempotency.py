@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import connection, connections
 from django.utils import timezone
 
-from tests.conftest import signer
+from tests.conftest import as_sent_by_a_form, signer
 from wagtail_petitions.models import Signature
 from widget_api import idempotency
 from widget_api.models import IdempotencyKey
@@ -16,7 +16,9 @@ from widget_api.models import IdempotencyKey
 
 def sign(api_client, data, key=None, slug="stop-spyware"):
     headers = {"HTTP_IDEMPOTENCY_KEY": key} if key is not None else {}
-    return api_client.post(f"/api/v1/petitions/{slug}/signatures/", data, format="json", **headers)
+    return api_client.post(
+        f"/api/v1/petitions/{slug}/signatures/", as_sent_by_a_form(data, slug), format="json", **headers
+    )
 
 
 def test_retry_with_same_key_and_body_replays_first_answer_and_counts_once(api_client, petition):

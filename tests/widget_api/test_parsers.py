@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.conftest import signer
+from tests.conftest import form_token, signer
 from wagtail_petitions.models import Signature
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,8 @@ def test_unreadable_bodies_are_a_400_parse_error(client, petition, body):
 
 
 def test_escaped_characters_are_read(client, petition):
-    body = json.dumps({**signer(), "first_name": "Ren\u00e9e \U0001f30d"}, ensure_ascii=True).encode()
+    data = {**signer(), "first_name": "Ren\u00e9e \U0001f30d", **form_token(petition)}
+    body = json.dumps(data, ensure_ascii=True).encode()
     assert b"\\u" in body
     response = post(client, petition, body)
     assert response.status_code == 201

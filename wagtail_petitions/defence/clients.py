@@ -36,9 +36,11 @@ def _network(address: str) -> str:
         ip = ipaddress.ip_address(address.strip("[]"))
     except ValueError:
         return address  # not an address (a test client, a Unix socket): used as it is, still hashed
-    if ip.version == 6 and ip.ipv4_mapped is None:
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
         return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip.ipv4_mapped or ip)
+    return str(ip)
 
 
 def connection_hash(address: str) -> str:

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
+from wagtail_petitions.choices import SignatureState
 from wagtail_petitions.models import PaperBatch, Partner, PetitionIndexPage, PetitionPage, Signature
 from wagtail_petitions.paper import record_paper_batch
 from wagtail_petitions.signing import sign_petition
@@ -77,6 +78,8 @@ PETITION_EN = {
     "share_text": "I signed to stop spyware attacks on journalists and activists. Will you sign too?",
     "hero_caption": "A newsroom at night",
     "hero_credit": "Demo image",
+    "organiser_name": "Stop Spyware coalition (demo)",
+    "organiser_email": "campaign@example.org",
 }
 
 PETITION_FR = {
@@ -127,6 +130,8 @@ PETITION_FR = {
     "share_text": "J'ai signé pour mettre fin aux logiciels espions contre la presse et les militants. Et vous ?",
     "hero_caption": "Une rédaction, la nuit",
     "hero_credit": "Image de démonstration",
+    "organiser_name": "Coalition Stop Spyware (démo)",
+    "organiser_email": "campagne@example.org",
 }
 
 DEMO_SIGNERS_COUNTRIES = ["FR"] * 7 + ["BE", "CH", "CA", "SN", "MA", "DE", "ES", "GB", "US"]
@@ -201,6 +206,8 @@ class Command(BaseCommand):
                         "consent_updates": n % 3 == 0,
                         "partner": DEMO_PARTNER_SLUG if n % 4 == 0 else "",
                     },
+                    # Signers of the past, who confirmed: the demo petition itself requires confirmation.
+                    state=SignatureState.COUNTED,
                 )
         if not PaperBatch.objects.filter(petition_key=petition_fr.translation_key).exists():
             for batch in DEMO_PAPER_BATCHES:
