@@ -58,7 +58,10 @@ def test_sandboxed_widget_may_sign_and_read_the_count_without_credentials(client
     assert "idempotency-key" in preflight["Access-Control-Allow-Headers"]
     assert "Access-Control-Allow-Credentials" not in preflight
     response = client.post(
-        sign_url(petition, "en"), {**signer(), **form_token(petition)}, content_type="application/json", HTTP_ORIGIN="null"
+        sign_url(petition, "en"),
+        {**signer(), **form_token(petition)},
+        content_type="application/json",
+        HTTP_ORIGIN="null",
     )
     assert response.status_code == 201
     assert response["Access-Control-Allow-Origin"] == "null"
