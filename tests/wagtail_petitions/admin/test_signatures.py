@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from tests.wagtail_petitions.conftest import add_permission, client_for
 from wagtail_petitions import recount
 from wagtail_petitions.admin.exports import neutralise_cell
-from wagtail_petitions.models import Signature, SignatureState, SignatureStateChange, TallyCounter
+from wagtail_petitions.models import Signature, SignatureState, SignatureStateChange, StateCounter, TallyCounter
 from wagtail_petitions.moderation import ModerationError, invalidate_signature, restore_signature
 
 pytestmark = pytest.mark.django_db
@@ -219,6 +219,7 @@ def test_concurrent_invalidations_remove_one_signature_once(django_user_model):
         country="FR",
     )
     TallyCounter.objects.add(key, country="FR")
+    StateCounter.objects.add(key, {SignatureState.COUNTED: 1})
     outcomes = []
     barrier = threading.Barrier(4)
 

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
-from tests.conftest import signer
+from tests.conftest import as_sent_by_a_form, signer
 from wagtail_petitions import recount
 from wagtail_petitions.models import Signature, TallyCounter
 
@@ -40,7 +40,10 @@ def test_concurrent_signatures_with_repeats_count_exactly_once(petition):
         start.wait()
         try:
             for payload in batch:
-                response = client.post(url, payload, content_type="application/json")
+                # Each person on their own connection, through the form (its token).
+                address = f"198.51.100.{int(payload['first_name'].removeprefix('Ada')) % 250}"
+                data = as_sent_by_a_form(payload, petition.slug)
+                response = client.post(url, data, content_type="application/json", REMOTE_ADDR=address)
                 with lock:
                     statuses.append(response.status_code)
                     counts.append(response.json().get("signature_count"))

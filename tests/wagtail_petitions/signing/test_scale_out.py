@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.conftest import signer
+from tests.conftest import as_sent_by_a_form, signer
 from wagtail_petitions import recount
 from wagtail_petitions.models import Signature, TallyCounter
 from widget_api.models import IdempotencyKey
@@ -48,7 +48,13 @@ def two_servers():
         f"{settings['PORT'] or 5432}/{settings['NAME']}"
     )
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "petitions_site.settings.test"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "petitions_site.settings.test",
+        # Behind a load balancer (this test), which tells each signer's address in X-Forwarded-For.
+        "TRUSTED_PROXY_COUNT": "1",
+    }
     servers = []
     try:
         for _ in range(2):
@@ -85,10 +91,13 @@ def two_servers():
 
 
 def post(base, slug, payload, key=None):
+    """Sign as a person on their own connection (their address as the load balancer tells it), through the form."""
+    address = f"198.51.{int(payload['first_name'].removeprefix('Ada')) % 250}.7"
+    headers = {"Content-Type": "application/json", "X-Forwarded-For": address}
     request = urllib.request.Request(
         f"{base}/api/v1/petitions/{slug}/signatures/",
-        data=json.dumps(payload).encode(),
-        headers={"Content-Type": "application/json", **({"Idempotency-Key": key} if key else {})},
+        data=json.dumps(as_sent_by_a_form(payload, slug)).encode(),
+        headers={**headers, **({"Idempotency-Key": key} if key else {})},
         method="POST",
     )
     try:
