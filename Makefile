@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PARTNER_PORT ?= 8001
+MAIL_PORT ?= 1025
+INBOX_PORT ?= 8025
 SITE_URL := http://$(HOST):$(PORT)
 
 .PHONY: run test lint bench venv clean
@@ -28,9 +30,16 @@ run: venv
 	@echo "  Live count:           $(SITE_URL)/api/v1/petitions/stop-spyware/count/"
 	@echo "  Partner demo page:    http://$(HOST):$(PARTNER_PORT)/   (another origin, embeds the widget)"
 	@echo "  Wagtail admin:        $(SITE_URL)/admin/   login: admin / petitions-demo"
+	@if [ -z "$$EMAIL_HOST" ]; then \
+	  echo "  Demo inbox:           http://$(HOST):$(INBOX_PORT)/   (mails the site sends: sign, then confirm from here)"; \
+	else echo "  Mail goes to:         $$EMAIL_HOST:$${EMAIL_PORT:-25}"; fi
 	@echo
 	@trap 'kill 0' INT TERM EXIT; \
 	$(PY) manage.py serve_partner_demo --host $(HOST) --port $(PARTNER_PORT) --site-url $(SITE_URL) & \
+	if [ -z "$$EMAIL_HOST" ]; then \
+	  $(PY) manage.py mail_catcher --host $(HOST) --port $(MAIL_PORT) --web-port $(INBOX_PORT) & \
+	fi; \
+	EMAIL_PORT=$${EMAIL_PORT:-$(MAIL_PORT)} $(PY) manage.py db_worker --interval 0.5 -v0 & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: venv

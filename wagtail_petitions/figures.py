@@ -1,6 +1,6 @@
 """Counts for editors: the figures panel and the per-petition report. Counts only, never personal data.
 
-Everything is read through the petition's override points (``get_tally``, ``get_signatures``,
+Everything is read through the petition's override points (``get_tally``, ``get_state_counts``, ``get_signatures``,
 ``get_paper_batches``), so a petition page type with its own signature model gets the same figures.
 """
 
@@ -26,7 +26,13 @@ class Figures:
     displayed_goal: int = 0
     last_24h_online: int = 0
     last_24h_paper: int = 0
+    # From the per-state counts (``get_state_counts``): never a scan of signatures.
+    pending: int = 0
+    held: int = 0
+    quarantined: int = 0
     invalidated: int = 0
+    expired: int = 0
+    requires_confirmation: bool = False
     by_country: list[tuple[str, str, int]] = field(default_factory=list)  # (code, name, count)
     by_partner: list[tuple[str, int]] = field(default_factory=list)  # (name, count)
     paper_batches: int = 0
@@ -40,6 +46,7 @@ def petition_figures(petition, top: int | None = 5) -> Figures:
     by_country = [(code, countries.name(code) or code, n) for code, n in snapshot.by_country]
     by_partner = [(snapshot.partner_names.get(slug, slug), n) for slug, n in snapshot.by_partner]
     paper = petition.get_paper_batches()
+    states = petition.get_state_counts(fresh=True)
     return Figures(
         total=snapshot.total,
         online=snapshot.online,
@@ -48,7 +55,12 @@ def petition_figures(petition, top: int | None = 5) -> Figures:
         displayed_goal=petition.get_displayed_goal(snapshot.total),
         last_24h_online=signatures.filter(state=SignatureState.COUNTED, created_at__gte=since).count(),
         last_24h_paper=paper.filter(entered_at__gte=since).aggregate(n=Sum("signature_count"))["n"] or 0,
-        invalidated=signatures.filter(state=SignatureState.INVALIDATED).count(),
+        pending=states.pending,
+        held=states.held,
+        quarantined=states.quarantined,
+        invalidated=states.invalidated,
+        expired=states.expired,
+        requires_confirmation=petition.requires_confirmation(),
         by_country=by_country[:top] if top else by_country,
         by_partner=by_partner[:top] if top else by_partner,
         paper_batches=paper.count(),

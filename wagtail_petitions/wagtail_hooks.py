@@ -14,6 +14,7 @@ from .admin.paper import PaperBatchViewSet
 from .admin.partners import PartnerViewSet
 from .admin.permissions import petitions_for_user
 from .admin.reports import PetitionReportView, PetitionsReportView
+from .admin.review import ReviewView
 from .admin.sheets import SignatureSheetView
 from .admin.signatures import SignatureViewSet
 from .models import PetitionPageMixin, Signature, get_signature_models
@@ -70,6 +71,10 @@ def register_admin_urls():
         path(
             "petitions/embed-code/",
             _namespace("wagtail_petitions_embed_code", [path("", EmbedCodeView.as_view(), name="index")]),
+        ),
+        path(
+            "petitions/review/",
+            _namespace("wagtail_petitions_review", [path("<int:page_id>/", ReviewView.as_view(), name="petition")]),
         ),
         path(
             "petitions/sheets/",

@@ -61,6 +61,10 @@ class PetitionDetailSerializer(PetitionSummarySerializer):
     # Online and paper separately; ``signature_count`` and ``signatures_by_country`` count both.
     signature_count_online = serializers.SerializerMethodField()
     signature_count_paper = serializers.SerializerMethodField()
+    # Signatures that do not count: taken out by the organisers, and waiting for their signer's email confirmation.
+    signatures_invalidated = serializers.SerializerMethodField()
+    signatures_awaiting_confirmation = serializers.SerializerMethodField()
+    confirmation_required = serializers.BooleanField(source="requires_confirmation")
     delivery = serializers.SerializerMethodField()
 
     def get_is_open(self, petition) -> bool:
@@ -75,6 +79,12 @@ class PetitionDetailSerializer(PetitionSummarySerializer):
 
     def get_signature_count_paper(self, petition) -> int:
         return petition.get_tally().paper
+
+    def get_signatures_invalidated(self, petition) -> int:
+        return petition.get_state_counts().invalidated
+
+    def get_signatures_awaiting_confirmation(self, petition) -> int:
+        return petition.get_state_counts().awaiting_confirmation
 
     @extend_schema_field(DeliveryUpdateSerializer(allow_null=True))
     def get_delivery(self, petition):

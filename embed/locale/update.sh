@@ -1,7 +1,8 @@
 #!/bin/sh
 # Refresh embed/locale/*/LC_MESSAGES/django.po and compile the .mo files (commit both: the runtime needs no gettext).
 # The catalogue holds the widget's strings and the signer-facing strings of wagtail_petitions/forms.py (labels and
-# validation messages the API returns), so a signer reads the widget and its errors in one language.
+# validation messages the API returns, and its "check your inbox" answer), so a signer reads the widget and its
+# errors in one language.
 # Needs GNU gettext (apt-get install -y gettext). Run from anywhere: sh embed/locale/update.sh
 # Changed source strings come back marked "#, fuzzy" (not compiled): translate them, drop the flag, run it again;
 # tests/embed/test_i18n_and_cors.py fails while a catalogue has fuzzy or empty entries or a stale .mo.
@@ -11,7 +12,7 @@ ADMIN="${DJANGO_ADMIN:-../.venv/bin/django-admin}"
 LANGS="fr es de ar"
 for lang in $LANGS; do set -- "$@" -l "$lang"; done
 "$ADMIN" makemessages "$@" --no-wrap --keep-pot --settings=petitions_site.settings.test --pythonpath=.. -v0
-xgettext -j --no-wrap -L Python --from-code=UTF-8 -k_ -kgettext -kgettext_lazy -o locale/django.pot ../wagtail_petitions/forms.py
+xgettext -j --no-wrap -L Python --from-code=UTF-8 -k_ -kgettext -kgettext_lazy -o locale/django.pot ../wagtail_petitions/forms.py ../widget_api/views.py
 for lang in $LANGS; do
   po="locale/$lang/LC_MESSAGES/django.po"
   msgmerge -q --no-wrap --no-fuzzy-matching --update --backup=none "$po" locale/django.pot

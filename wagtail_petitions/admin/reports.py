@@ -22,6 +22,8 @@ class PetitionRow:
         self.title = page.title
         self.total, self.online, self.paper = figures.total, figures.online, figures.paper
         self.last_24h = figures.last_24h_online + figures.last_24h_paper
+        self.pending, self.held, self.quarantined = figures.pending, figures.held, figures.quarantined
+        self.invalidated, self.expired = figures.invalidated, figures.expired
         self.status = page.get_status_display()
 
 
@@ -33,8 +35,27 @@ class PetitionsReportView(NeutralisedSpreadsheetExportMixin, ReportView):
     index_url_name = "wagtail_petitions_reports:index"
     index_results_url_name = "wagtail_petitions_reports:index_results"
     paginate_by = 50
-    list_export = ["title", "status", "total", "online", "paper", "last_24h"]
-    export_headings = {"last_24h": _("Last 24 hours")}
+    list_export = [
+        "title",
+        "status",
+        "total",
+        "online",
+        "paper",
+        "last_24h",
+        "pending",
+        "held",
+        "quarantined",
+        "invalidated",
+        "expired",
+    ]
+    export_headings = {
+        "last_24h": _("Last 24 hours"),
+        "pending": _("Pending confirmation"),
+        "held": _("Held"),
+        "quarantined": _("Quarantined"),
+        "invalidated": _("Invalidated"),
+        "expired": _("Expired unconfirmed"),
+    }
 
     @cached_property
     def columns(self):
@@ -49,6 +70,11 @@ class PetitionsReportView(NeutralisedSpreadsheetExportMixin, ReportView):
             Column("online", label=_("Online")),
             Column("paper", label=_("Paper")),
             Column("last_24h", label=_("Last 24 hours")),
+            Column("pending", label=_("Pending confirmation")),
+            Column("held", label=_("Held")),
+            Column("quarantined", label=_("Quarantined")),
+            Column("invalidated", label=_("Invalidated")),
+            Column("expired", label=_("Expired unconfirmed")),
         ]
 
     def dispatch(self, request, *args, **kwargs):

@@ -26,7 +26,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from ..choices import Channel, SignatureState
 from ..models import Partner, Signature, SignatureStateChange, get_petition_page_models, petition_pages
-from ..moderation import ModerationError, invalidate_signature, restore_signature
+from ..moderation import CONFIRMABLE, ModerationError, confirm_signature, invalidate_signature, restore_signature
 from .exports import NeutralisedSpreadsheetExportMixin
 from .permissions import can_invalidate_signatures, one_page_per_petition
 
@@ -96,6 +96,7 @@ class SignatureInspectView(InspectView):
             can_moderate=self.can_moderate,
             moderation_form=kwargs.get("moderation_form") or ModerationForm(),
             is_invalidated=self.object.state == SignatureState.INVALIDATED,
+            is_confirmable=self.object.state in CONFIRMABLE,
         )
         return context
 
@@ -108,7 +109,10 @@ class SignatureInspectView(InspectView):
             try:
                 if request.POST.get("action") == "restore":
                     restore_signature(self.object, user=request.user, reason=form.cleaned_data["reason"])
-                    messages.success(request, _("The signature is restored and counts again."))
+                    messages.success(request, _("The signature is restored to the state it had."))
+                elif request.POST.get("action") == "confirm":
+                    confirm_signature(self.object, user=request.user, reason=form.cleaned_data["reason"])
+                    messages.success(request, _("The signature is confirmed and counts."))
                 else:
                     invalidate_signature(self.object, user=request.user, reason=form.cleaned_data["reason"])
                     messages.success(request, _("The signature is invalidated and no longer counts."))
@@ -179,6 +183,8 @@ class SignatureViewSet(ModelViewSet):
         "channel",
         "state",
         "created_at",
+        "confirmed_at",
+        "screening",
         "page",
     ]
 
