@@ -139,9 +139,9 @@ class Server:
                 self.process.kill()
 
 
-def wrk(url, mode, runid, duration, connections, threads):
+def wrk(url, mode, runid, duration, connections, threads, token=""):
     cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--latency", "-s", str(LUA)]
-    cmd += [url, "--", mode, runid]
+    cmd += [url, "--", mode, runid] + ([token] if token else [])
     output = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     line = next(line for line in output.splitlines() if line.startswith("BENCHJSON "))
     data = json.loads(line.removeprefix("BENCHJSON "))
@@ -190,11 +190,72 @@ def task(step, *args, env):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+# --- confirmation mails ---------------------------------------------------------------------------------------------
+
+WORKER_INTERVAL = 0.1
+LATENCY_SAMPLES = 100
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def mail_rows(sign_url, token, runid, env):
+    """The task worker (``manage.py db_worker``) sends the confirmation mails the signing row left due to a local SMTP
+    server: mails per second from the first arrival to the last. Then, with the worker running, single signatures a
+    little apart: the time from each POST to its mail's arrival."""
+    sys.path.insert(0, str(ROOT))
+    from petitions_site.mail_catcher import MailCatcher
+
+    catcher = MailCatcher(keep=10**7).start()
+    due = task("due-mails", env=env)["due"]
+    worker_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.settings", "EMAIL_HOST": catcher.host}
+    worker_env["EMAIL_PORT"] = str(catcher.port)
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--interval", str(WORKER_INTERVAL), "--no-startup-delay", "-v0"],
+        env=worker_env,
+        cwd=ROOT,
+    )
+    try:
+        mails = catcher.wait_for(due, timeout=max(120, due / 20))
+        if len(mails) < due:
+            raise SystemExit(f"only {len(mails)} of {due} confirmation mails arrived")
+        seconds = mails[-1].received_at - mails[0].received_at
+        posted = {}
+        for n in range(LATENCY_SAMPLES):
+            email = f"latency{n}-{runid}@bench.example"
+            body = {"first_name": "Bench", "last_name": "Latency", "email": email, "country": "FR", "form_token": token}
+            request = urllib.request.Request(
+                sign_url, json.dumps(body).encode(), {"Content-Type": "application/json"}, method="POST"
+            )
+            posted[email] = time.time()
+            with urllib.request.urlopen(request, timeout=30) as response:
+                assert response.status == 202, response.status
+            time.sleep(0.05)
+        arrived = catcher.wait_for(due + LATENCY_SAMPLES, timeout=120)[due:]
+        latencies = [(mail.received_at - posted[mail.recipients[0]]) * 1000 for mail in arrived]
+    finally:
+        worker.terminate()
+        worker.wait(30)
+        catcher.stop()
+    return {
+        "sent": due,
+        "seconds": round(seconds, 2),
+        "mails_per_second": round((due - 1) / seconds, 1) if seconds > 0 else 0.0,
+        "latency_samples": len(latencies),
+        "latency_p50_ms": round(percentile(latencies, 0.5), 1),
+        "latency_p99_ms": round(percentile(latencies, 0.99), 1),
+        "worker_interval_s": WORKER_INTERVAL,
+    }
+
+
 # Rows that write to the database (see ``main``).
 WRITE_ROWS = {
     "floor: one INSERT",
     "peer: Wagtail form POST",
     "sign: POST signatures/",
+    "sign, confirmation required",
     "sign, no key/partner (diagnostic)",
 }
 
@@ -212,6 +273,12 @@ def report(results):
     checks = [
         ("sign ≥ 0.5× one-INSERT floor", ratio(r["sign"]["ok_rps"], r["floor_insert"]["rps"]), ">=", 0.5),
         ("sign ≥ 5× Wagtail form peer", ratio(r["sign"]["ok_rps"], r["peer"]["ok_rps"]), ">=", 5),
+        (
+            "sign, confirmation required ≥ 0.8× without",
+            ratio(r["sign_confirm"]["ok_rps"], r["sign"]["ok_rps"]),
+            ">=",
+            0.8,
+        ),
         (
             "(diagnostic) sign without key/partner vs INSERT floor",
             ratio(r["sign_bare"]["ok_rps"], r["floor_insert"]["rps"]),
@@ -251,7 +318,7 @@ def report(results):
             f"{name:<34} {run['rps']:>9,.0f} {run['ok_rps']:>9,.0f} {run['p50_ms']:>8.2f} {run['p99_ms']:>8.2f} "
             f"{run['non_2xx']:>8} {run['socket_errors']:>8}"
         )
-    g, m, e = results["growth"], results["memory"], results["exactness"]
+    g, m, e, mail = results["growth"], results["memory"], results["exactness"], results["mail"]
     lines += [
         "-" * 90,
         f"growth: count p50 {g['count_p50_ms_1k']} ms at 1k vs {g['count_p50_ms_1m']} ms at 1M (wrk, cached path); "
@@ -261,6 +328,10 @@ def report(results):
         f"(stored Idempotency-Key answers; wrk drops the replies in flight when it stops), {e['signature_rows']} rows,"
         f" {e['distinct_signers']} distinct signers, tally {e['tally']}, recount drifts {e['recount_drifts']} -> "
         f"{'EXACT' if e['exact'] else 'WRONG'}",
+        f"confirmation mails: {mail['sent']:,} sent by the task worker to a local SMTP server (aiosmtpd) in "
+        f"{mail['seconds']} s = {mail['mails_per_second']} mails/s; POST to mail arrival "
+        f"p50 {mail['latency_p50_ms']} ms, p99 {mail['latency_p99_ms']} ms over {mail['latency_samples']} signatures "
+        f"(worker polling every {mail['worker_interval_s']} s)",
         f"memory: worker peak RSS {m['worker_peak_rss_mb']} MB; CSV export of {m['export_rows']:,} rows "
         f"({m['export_mb']} MB in {m['export_seconds']} s) peak RSS {m['export_peak_rss_mb']} MB",
         "",
@@ -313,8 +384,8 @@ def main():
         "DJANGO_ALLOWED_HOSTS": f"{HOST},localhost",
         "DJANGO_INSECURE_COOKIES": "1",  # plain HTTP on loopback
         "WAGTAILADMIN_BASE_URL": site_url,
-        # Signing stays throttled per client IP, as in production, at a rate one load generator can't reach.
-        "SIGN_THROTTLE_RATE": "10000000/minute",
+        # Signing keeps its per-connection ceiling, as in production, at a rate one load generator can't reach.
+        "SIGNING_CEILING_PER_MINUTE": "10000000",
         "LOG_LEVEL": "WARNING",
         "PYTHONDONTWRITEBYTECODE": "1",
     }
@@ -325,32 +396,37 @@ def main():
         "prepare": task("prepare", site_url, env=env),
     }
     runid = task("runid", env=env)["runid"]
+    tokens = results["prepare"]["form_tokens"]
     slice_seconds = max(2, round(args.duration / args.rounds))
 
     log("starting the floor server (bare Django, no middleware) and the product server")
     floor = Server("bench.floor.settings", args.port + 1, args.workers, args.threads_per_worker, env, "/floor/json/")
     server = Server("bench.settings", args.port, args.workers, args.threads_per_worker, env, "/healthz")
+    api = server.url + "/api/v1/petitions/"
     rows = {
-        "floor: constant JSON": (floor.url + "/floor/json/", "get"),
-        "floor: one INSERT": (floor.url + "/floor/insert/", "get"),
-        "peer: Wagtail form POST": (server.url + "/peer-form/", "peer"),
-        "sign: POST signatures/": (server.url + "/api/v1/petitions/bench-sign/signatures/", "sign"),
-        "count: GET count/": (server.url + "/api/v1/petitions/bench-sign/count/", "get"),
+        "floor: constant JSON": (floor.url + "/floor/json/", "get", ""),
+        "floor: one INSERT": (floor.url + "/floor/insert/", "get", ""),
+        "peer: Wagtail form POST": (server.url + "/peer-form/", "peer", ""),
+        "sign: POST signatures/": (api + "bench-sign/signatures/", "sign", tokens["bench-sign"]),
+        # The same signatures on a petition that requires email confirmation: pending, their mails due.
+        "sign, confirmation required": (api + "bench-confirm/signatures/", "sign", tokens["bench-confirm"]),
+        "count: GET count/": (api + "bench-sign/count/", "get", ""),
         # Diagnostic: what the key and the partner lookup cost (another petition, so exactness stays simple).
-        "sign, no key/partner (diagnostic)": (server.url + "/api/v1/petitions/stop-spyware/signatures/", "sign-bare"),
-        "petition page: GET": (server.url + "/bench-sign/", "get"),
+        "sign, no key/partner (diagnostic)": (api + "stop-spyware/signatures/", "sign-bare", tokens["stop-spyware"]),
+        "petition page: GET": (server.url + "/bench-sign/", "get", ""),
     }
     growth_rows = {size: f"{server.url}/api/v1/petitions/growth-{size}/count/" for size in ("1k", "1m")}
     # Rows take turns, a slice at a time, so a change in the machine's load hits every row alike.
     rounds = {name: [] for name in [*rows, *growth_rows]}
     try:
-        for url, mode in rows.values():
-            wrk(url, mode, runid + "w", 1, args.connections, args.threads)
+        for n, (url, mode, token) in enumerate(rows.values()):
+            wrk(url, mode, f"{runid}w{n}", 1, args.connections, args.threads, token)
         for round_number in range(args.rounds):
             log(f"round {round_number + 1}/{args.rounds}")
-            for name, (url, mode) in rows.items():
-                turn = f"{runid}r{round_number}"  # fresh emails and keys in every turn
-                rounds[name].append(wrk(url, mode, turn, slice_seconds, args.connections, args.threads))
+            for name, (url, mode, token) in rows.items():
+                # Fresh emails and keys in every turn; the confirmation row's keys apart from the signing row's.
+                turn = f"{runid}{'c' if 'confirmation' in name else 'r'}{round_number}"
+                rounds[name].append(wrk(url, mode, turn, slice_seconds, args.connections, args.threads, token))
                 if name in WRITE_ROWS:
                     # PostgreSQL finishes a write burst in the background (WAL writer, autovacuum of the tables
                     # just written); without a pause that work lands on whichever row comes next.
@@ -358,6 +434,8 @@ def main():
             for size, url in growth_rows.items():
                 rounds[size].append(wrk(url, "get", runid, max(2, slice_seconds // 2), args.connections, args.threads))
         memory = {"worker_peak_rss_mb": server.worker_peak_rss_mb()}
+        log("the task worker sends the due confirmation mails; then POST-to-mail latency")
+        results["mail"] = mail_rows(api + "bench-confirm/signatures/", tokens["bench-confirm"], runid, env)
     finally:
         server.stop()
         floor.stop()
@@ -366,7 +444,7 @@ def main():
     growth = {"1k": rounds["1k"], "1m": rounds["1m"]}
 
     # The table's row names, shortened for the ratios.
-    short = ["floor_json", "floor_insert", "peer", "sign", "count", "sign_bare", "page"]
+    short = ["floor_json", "floor_insert", "peer", "sign", "sign_confirm", "count", "sign_bare", "page"]
     named = dict(zip(short, runs.values(), strict=True))
     results["runs"] = named
     results["table"] = runs
@@ -382,7 +460,8 @@ def main():
     results["exactness"] = task("exactness", runid, accepted, env=env)
     memory.update(task("export", env=env))
     results["memory"] = memory
-    product_runs = [named[k] for k in ("sign", "sign_bare", "count", "page")] + growth["1k"] + growth["1m"]
+    product_runs = [named[k] for k in ("sign", "sign_confirm", "sign_bare", "count", "page")]
+    product_runs += growth["1k"] + growth["1m"]
     results["errors"] = sum(run["non_2xx"] + run["socket_errors"] for run in product_runs)
     results["bench_seconds"] = round(time.time() - started)
     results["load_average_after"] = os.getloadavg()

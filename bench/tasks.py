@@ -14,6 +14,7 @@ import uuid
 import django
 
 SIGN_SLUG = "bench-sign"
+CONFIRM_SLUG = "bench-confirm"
 GROWTH = {"growth-1k": 1_000, "growth-1m": 1_000_000}
 PARTNER_SLUG = "bench-partner"
 COUNTRIES = ["FR", "DE", "BE", "ES", "IT", "GB", "US", "CA", "SN", "MA"]
@@ -26,6 +27,7 @@ def prepare(site_url):
 
     from bench.peer.models import PEER_FIELDS, PeerFormField, PeerFormPage
     from wagtail_petitions import recount
+    from wagtail_petitions.defence.tokens import issue_form_token
     from wagtail_petitions.models import Partner, PetitionPage, TallyCounter
 
     timings = {}
@@ -33,6 +35,8 @@ def prepare(site_url):
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     call_command("load_demo_content", site_url=site_url, signatures=0, partner_origin=[site_url])
+    # The diagnostic row signs the demo petition: counted at once, as bench-sign.
+    PetitionPage.objects.filter(slug="stop-spyware").update(confirmation_required=False)
     timings["migrate_and_content_s"] = round(time.perf_counter() - started, 1)
 
     index = Site.objects.get(is_default_site=True).root_page.specific
@@ -46,8 +50,11 @@ def prepare(site_url):
         "thank_you_text": "Thank you.",
     }
     petitions = {}
-    for slug in (SIGN_SLUG, *GROWTH):
-        page = PetitionPage(title=f"Bench {slug}", slug=slug, goal=2_000_000, **texts)
+    for slug in (SIGN_SLUG, CONFIRM_SLUG, *GROWTH):
+        confirm = slug == CONFIRM_SLUG
+        page = PetitionPage(
+            title=f"Bench {slug}", slug=slug, goal=2_000_000, confirmation_required=confirm, **texts
+        )
         index.add_child(instance=page)
         page.save_revision().publish()
         petitions[slug] = PetitionPage.objects.get(pk=page.pk)
@@ -82,6 +89,11 @@ def prepare(site_url):
         except Exception as error:  # noqa: BLE001 - a bench on a restricted role still runs, unsettled
             timings["checkpoint_skipped"] = str(error).splitlines()[0]
     timings["analyze_and_checkpoint_s"] = round(time.perf_counter() - started, 1)
+    # The form token each petition's page and widget carry, issued a minute ago (a person's fill time).
+    timings["form_tokens"] = {
+        slug: issue_form_token(PetitionPage.objects.get(slug=slug), now=time.time() - 60)
+        for slug in (SIGN_SLUG, CONFIRM_SLUG, "stop-spyware")
+    }
     return timings
 
 
@@ -142,15 +154,34 @@ def exactness(runid, accepted_seen):
     total = TallyCounter.objects.read(key).total
     drifts = recount.recount(key)
     answered = IdempotencyKey.objects.filter(key__startswith=f"k{runid}", status_code=201).count()
+    confirm = PetitionPage.objects.get(slug=CONFIRM_SLUG)
+    confirm_key = confirm.get_tally_key()
+    pending_rows = Signature.objects.filter(petition_key=confirm_key, state=SignatureState.PENDING).count()
+    confirm_drifts = recount.recount(confirm_key)
     return {
+        "confirm_pending_rows": pending_rows,
+        "confirm_pending_counted": confirm.get_state_counts(fresh=True).pending,
+        "confirm_tally": TallyCounter.objects.read(confirm_key).total,
+        "confirm_recount_drifts": len(confirm_drifts),
         "accepted_201_seen_by_wrk": accepted_seen,
         "accepted_201_answered": answered,
         "signature_rows": rows,
         "distinct_signers": distinct,
         "tally": total,
         "recount_drifts": len(drifts),
-        "exact": total == rows == distinct == answered and accepted_seen <= answered and not drifts,
+        "exact": total == rows == distinct == answered
+        and accepted_seen <= answered
+        and not drifts
+        and not confirm_drifts
+        and pending_rows == confirm.get_state_counts(fresh=True).pending,
     }
+
+
+def due_mails():
+    """How many confirmation mails are due (signed on the confirmation petition, not sent yet)."""
+    from wagtail_petitions.models import Signature
+
+    return {"due": Signature.objects.filter(confirmation_due_at__isnull=False).count()}
 
 
 def fresh_reads():
@@ -219,6 +250,8 @@ def main(argv):
         result = exactness(argv[1], int(argv[2]))
     elif step == "fresh-reads":
         result = fresh_reads()
+    elif step == "due-mails":
+        result = due_mails()
     elif step == "export":
         result = export_rss()
     elif step == "runid":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import functools
 import socket
 import threading
 import time
@@ -24,7 +25,12 @@ class CaughtMail:
     received_at: float
     sender: str
     recipients: list[str]
-    message: email.message.EmailMessage
+    raw: bytes
+
+    @functools.cached_property
+    def message(self) -> email.message.EmailMessage:
+        # Parsed when first read: a catcher taking thousands of mails a second only keeps the bytes.
+        return email.message_from_bytes(self.raw, policy=email.policy.default)
 
     @property
     def subject(self) -> str:
@@ -65,9 +71,7 @@ class MailCatcher:
             received_at=time.time(),
             sender=envelope.mail_from,
             recipients=list(envelope.rcpt_tos),
-            message=email.message_from_bytes(
-                envelope.original_content or envelope.content, policy=email.policy.default
-            ),
+            raw=envelope.original_content or envelope.content,
         )
         with self._lock:
             self.mails.append(mail)

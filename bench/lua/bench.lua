@@ -1,7 +1,9 @@
--- wrk script for `make bench`. Usage: wrk -s bench.lua URL -- MODE RUNID
+-- wrk script for `make bench`. Usage: wrk -s bench.lua URL -- MODE RUNID [FORM_TOKEN]
 --   get:  plain GETs of URL;  sign: JSON signatures with a distinct email and Idempotency-Key per request, every
 --   other one through a partner (as the widget sends them); sign-bare: the same without key and partner;
 --   peer: the same signer as a form POST to the Wagtail form page (with a CSRF cookie and token).
+-- FORM_TOKEN: the signed form token the petition's widget carries (issued by bench.tasks prepare), sent with each
+-- signature as the widget sends it.
 -- Prints one line "BENCHJSON {...}" with requests, duration, status counts and latency percentiles.
 
 local threads = {}
@@ -16,6 +18,7 @@ end
 function init(args)
   mode = args[1] or "get"
   runid = args[2] or "run"
+  token = args[3] or ""
   n = 0
   ok = 0
   other = 0
@@ -33,9 +36,10 @@ function request()
   if mode == "sign" or mode == "sign-bare" then
     local email, country = signer()
     local partner = (mode == "sign" and n % 2 == 0) and ',"partner":"bench-partner"' or ""
+    local form_token = token ~= "" and string.format(',"form_token":"%s"', token) or ""
     local body = string.format(
-      '{"first_name":"Bench","last_name":"Signer","email":"%s","country":"%s","consent_updates":true%s}',
-      email, country, partner)
+      '{"first_name":"Bench","last_name":"Signer","email":"%s","country":"%s","consent_updates":true%s%s}',
+      email, country, partner, form_token)
     local headers = {["Content-Type"] = "application/json"}
     if mode == "sign" then headers["Idempotency-Key"] = string.format("k%s-%d-%d", runid, tid, n) end
     return wrk.format("POST", nil, headers, body)
