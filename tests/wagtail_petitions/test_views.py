@@ -130,3 +130,27 @@ def test_page_form_and_widget_show_the_same_consent_wording(client, petition, pa
     # Without a partner, no partner consent is asked anywhere.
     assert "who shared this petition" not in client.get(petition.url).content.decode()
     assert "who shared this petition" not in client.get(f"/embed/v1/petitions/{petition.slug}/").content.decode()
+
+
+def test_the_page_says_how_many_signatures_were_invalidated(petition, client, signature_manager):
+    from wagtail_petitions.moderation import invalidate_signature
+
+    signature = sign_petition(petition, signer(1)).signature
+    sign_petition(petition, signer(2))
+    assert "invalidated" not in client.get(petition.url).content.decode()
+    invalidate_signature(signature, user=signature_manager, reason="duplicate person")
+    from django.core.cache import cache
+
+    cache.clear()
+    html = client.get(petition.url).content.decode()
+    assert "Not counted: 1 signature invalidated by the organisers." in html
+    assert "<strong data-count>1</strong>" in html
+
+
+def test_the_no_js_form_on_a_confirmation_petition_says_check_your_inbox(make_petition, client):
+    petition = make_petition(confirmation_required=True)
+    response = client.post(f"/petitions/sign/{petition.pk}/", form_data())
+    assert response.status_code == 303 and response["Location"] == f"{petition.url}?signed=check#thanks"
+    page = client.get(f"{petition.url}?signed=check").content.decode()
+    assert "Check your inbox" in page and "<strong data-count>0</strong>" in page
+    assert Signature.objects.get().state == "pending"

@@ -394,6 +394,8 @@ class AbstractPetitionPage(PetitionPageMixin, Page):
         # Read past the cache so the count includes the signer.
         context["tally"] = tally = self.get_tally(fresh=signed == "1")
         context["displayed_goal"] = self.get_displayed_goal(tally.total)
+        # Public, as a journalist would ask: how many signatures were taken out (a number, nothing personal).
+        context["state_counts"] = self.get_state_counts()
         context["delivery"] = self.get_delivery_update()
         return context
 
