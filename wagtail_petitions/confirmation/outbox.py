@@ -124,7 +124,8 @@ def send_due(model, limit: int | None = None) -> int:
             model.objects.filter(pk__in=mailed).update(
                 confirmation_due_at=None, confirmation_sent_at=now, confirmation_mails=F("confirmation_mails") + 1
             )
-            model.objects.filter(pk__in=[s.pk for s in batch if s.pk not in set(mailed)]).update(
+            mailed_set = set(mailed)
+            model.objects.filter(pk__in=[s.pk for s in batch if s.pk not in mailed_set]).update(
                 confirmation_due_at=None
             )
         sent += len(mailed)
