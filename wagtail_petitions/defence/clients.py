@@ -12,11 +12,8 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
-from django.utils.crypto import salted_hmac
-
 from ..conf import conf
-
-_HASH_SALT = "wagtail_petitions.defence.connection"
+from .keys import keyed_hash
 
 
 def client_address(request) -> str:
@@ -44,9 +41,9 @@ def _network(address: str) -> str:
 
 
 def connection_hash(address: str) -> str:
-    """A keyed hash (HMAC with a key derived from ``SECRET_KEY``) of an address: the same address always gives the
-    same hash, and without the key nothing links it back to the address."""
-    return salted_hmac(_HASH_SALT, address, algorithm="sha256").hexdigest()[:32]
+    """A keyed hash (``keys.keyed_hash``) of an address: the same address always gives the same hash, and without
+    the key nothing links it back to the address."""
+    return keyed_hash(b"wp:connection", address)
 
 
 @dataclass(frozen=True)

@@ -18,12 +18,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from django.utils.crypto import salted_hmac
-
 from ..choices import SignatureState
 from ..conf import conf
 from . import counters, domains, pow, tokens
 from .clients import Client
+from .keys import keyed_hash
 
 # What raised suspicion, stored with a held or quarantined signature (``AbstractSignature.screening``).
 HONEYPOT = "honeypot"
@@ -87,7 +86,7 @@ def screen(petition, data, email_domain: str, client: Client) -> Screening:
     windows = [_ceiling(client), counters.Window(f"connection:{client.hash}", window)]
     check_domain = not domains.is_common(email_domain)
     if check_domain:
-        domain_hash = salted_hmac("wagtail_petitions.defence.domain", email_domain).hexdigest()[:24]
+        domain_hash = keyed_hash(b"wp:domain", email_domain, size=12)
         windows.append(counters.Window(f"domain:{petition.get_tally_key()}:{domain_hash}", window))
     counts = counters.increment(windows, now=now)
     if counts[0] > conf.SIGNING_CEILING_PER_MINUTE:
