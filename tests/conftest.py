@@ -1,6 +1,7 @@
 """Shared fixtures: a published petition (with its index page as the site root), partners, API client."""
 
 import os
+import shutil
 import time
 
 import pytest
@@ -16,6 +17,34 @@ PETITION_TEXTS = {
     "consent_text": "We keep your name, email and country to count your signature.",
     "thank_you_text": "Thank you for signing.",
 }
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright, one per test process. Browser tests skip only when Chromium is
+    absent; with PETITIONS_REQUIRE_BROWSER=1 (CI) they fail instead."""
+    if not shutil.which(CHROMIUM):
+        if os.environ.get("PETITIONS_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM} is missing but PETITIONS_REQUIRE_BROWSER=1 (apt-get install -y chromium)")
+        pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture(autouse=True)

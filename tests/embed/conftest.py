@@ -1,39 +1,10 @@
-"""Browser fixtures: Debian's Chromium driven by Playwright, and host pages served on another origin.
+"""Browser fixtures: a browser context (in Debian's Chromium, the ``chromium`` fixture of ``tests/conftest.py``), and
+host pages served on another origin."""
 
-Browser tests skip only when Chromium is absent; with PETITIONS_REQUIRE_BROWSER=1 (CI) they fail instead.
-"""
-
-import os
-import shutil
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    if not shutil.which(CHROMIUM):
-        if os.environ.get("PETITIONS_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{CHROMIUM} is missing but PETITIONS_REQUIRE_BROWSER=1 (apt-get install -y chromium)")
-        pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

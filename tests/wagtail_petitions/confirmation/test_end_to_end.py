@@ -11,7 +11,6 @@ from django.core.management import call_command
 from wagtail.models import Site
 
 from petitions_site.mail_catcher import MailCatcher
-from tests.embed.conftest import chromium, site_url  # noqa: F401 (fixtures)
 from wagtail_petitions.choices import SignatureState
 from wagtail_petitions.models import Signature
 
@@ -28,9 +27,8 @@ def smtp_server(settings):
     catcher.stop()
 
 
-def test_a_signer_confirms_by_following_the_mailed_link(
-    make_petition, chromium, smtp_server, site_url, settings  # noqa: F811
-):
+def test_a_signer_confirms_by_following_the_mailed_link(make_petition, chromium, smtp_server, live_server, settings):
+    site_url = live_server.url.replace("127.0.0.1", "localhost")
     settings.WAGTAIL_PETITIONS_PROOF_OF_WORK_MAX_NUMBER = 20_000  # a quicker puzzle: the solver is what is tested
     petition = make_petition(confirmation_required=True, proof_of_work=True, organiser_name="Stop Spyware coalition")
     address = urlsplit(site_url)
