@@ -34,9 +34,10 @@ def confirming(make_petition):
     return make_petition(confirmation_required=True, organiser_name="Campaign Ö", organiser_email="team@example.net")
 
 
-def sign(api_client, n, capture, **overrides):
+def sign(api_client, n, capture, HTTP_IDEMPOTENCY_KEY=None, **overrides):  # noqa: N803 (a request header)
+    headers = {"HTTP_IDEMPOTENCY_KEY": HTTP_IDEMPOTENCY_KEY} if HTTP_IDEMPOTENCY_KEY else {}
     with capture(execute=True):
-        return api_client.post(URL, signer(n, **overrides), format="json", REMOTE_ADDR=f"198.51.100.{n}")
+        return api_client.post(URL, signer(n, **overrides), format="json", REMOTE_ADDR=f"198.51.100.{n}", **headers)
 
 
 def link_of(message) -> str:
@@ -205,3 +206,12 @@ def test_concurrent_double_confirmation_counts_once(confirming):
     assert confirming.get_tally(fresh=True).total == 1
     assert confirming.get_state_counts(fresh=True).counted == 1
     assert recount.recount(confirming.get_tally_key()) == []
+
+
+@pytest.mark.django_db
+def test_a_retry_with_the_same_idempotency_key_replays_the_check_your_inbox_answer(confirming, api_client, capture):
+    first = sign(api_client, 1, capture, HTTP_IDEMPOTENCY_KEY="key-confirm-0001")
+    retry = sign(api_client, 1, capture, HTTP_IDEMPOTENCY_KEY="key-confirm-0001")
+    assert first.status_code == retry.status_code == 202
+    assert retry["Idempotent-Replayed"] == "true" and retry.json() == first.json()
+    assert len(mail.outbox) == 1 and Signature.objects.count() == 1
