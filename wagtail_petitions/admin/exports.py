@@ -51,6 +51,14 @@ class NeutralisedSpreadsheetExportMixin(SpreadsheetExportMixin):
                     return str(column.label)
         return super().get_heading(queryset, field)
 
+    def get_context_data(self, *args, **kwargs):
+        if self.is_export:
+            # Only the rows are exported. Wagtail's listing context counts an unpaginated listing with
+            # ``len(object_list)``, which would load every row (a million signatures: gigabytes) before the first
+            # one is streamed.
+            return {"object_list": self.object_list}
+        return super().get_context_data(*args, **kwargs)
+
     def iter_export_items(self, queryset):
         iterator = getattr(queryset, "iterator", None)
         return iterator(chunk_size=self.export_chunk_size) if iterator else iter(queryset)

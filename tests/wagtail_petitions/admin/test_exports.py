@@ -62,3 +62,20 @@ def test_export_is_lazy_and_reads_rows_in_chunks(client, superuser, petition, mo
     assert head.decode().startswith("First name,")
     emails = [row[2] for row in csv.reader(io.StringIO(b"".join(chunks).decode()))]
     assert sorted(emails) == sorted(f"ada{n}@example.org" for n in range(25))
+
+
+def test_no_row_is_read_before_the_first_one_is_streamed(client, superuser, petition):
+    """Wagtail's listing context counts an unpaginated listing with ``len()``: an export must not build it, or a
+    million signatures are loaded into memory before the first byte is sent."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(3):
+        sign_petition(petition, signer(n))
+    client_for(client, superuser)
+    table = petition.get_signature_model()._meta.db_table
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(INDEX, {"export": "csv"})
+    assert not [q["sql"] for q in queries if f'"{table}"."email"' in q["sql"]]
+    assert b"".join(response.streaming_content).count(b"ada") == 3
