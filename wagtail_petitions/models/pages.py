@@ -300,6 +300,20 @@ class PetitionPageMixin(models.Model):
             goal = next_goal(goal)
         return goal
 
+    def get_milestones(self, count: int) -> list[int]:
+        """The milestones of this petition up to and including the first one ``count`` has not reached: the
+        goal and the steps after it (``next_goal``). The one place that says what a milestone is: the figures
+        chart marks them and a ``petition.milestone`` event fires when the tally crosses one. Override to change
+        them."""
+        milestones = []
+        step = self.goal
+        while step > 0:
+            milestones.append(step)
+            if step > count:
+                break
+            step = next_goal(step)
+        return milestones
+
     def get_delivery_update(self) -> DeliveryUpdate | None:
         """The delivery update when the petition is delivered, else ``None``.
 

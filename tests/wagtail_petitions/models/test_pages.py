@@ -315,3 +315,11 @@ def test_publishing_copies_the_petition_wide_fields_to_every_translation(petitio
     assert english.delivery_text == ""  # texts stay per language
     # A delivered translation without its own update text shows another language's until the editor writes one.
     assert english.get_delivery_update().text == "Remise à l'ONU."
+
+
+def test_milestones_are_the_goal_steps_up_to_the_first_not_reached():
+    petition = PetitionPage(goal=100_000)
+    assert petition.get_milestones(0) == [100_000]
+    assert petition.get_milestones(100_000) == [100_000, 150_000]
+    assert petition.get_milestones(160_000) == [100_000, 150_000, 230_000]
+    assert PetitionPage(goal=0).get_milestones(5) == []
