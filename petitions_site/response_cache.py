@@ -13,6 +13,10 @@ Entries live in the default cache (Redis when ``REDIS_URL`` is set, so every pro
 ``WAGTAIL_PETITIONS_RESPONSE_LOCAL_CACHE_SECONDS``, in process memory, so a hot entry costs no network round trip.
 ``If-None-Match``/``If-Modified-Since`` get a 304. Place the middleware right after ``CorsMiddleware``: a hit
 skips every middleware below it, and nothing below may set a cookie on an anonymous response anyway.
+
+Stale-if-error: each stored entry is also kept as a stale copy (a day for pages, ``COUNT_STALE_IF_ERROR`` for
+counts). When the inner layers answer 5xx (the database is down: ``wagtail_petitions.outages`` answers 503), the
+stale copy is served instead, marked ``X-Cache: stale``.
 """
 
 from __future__ import annotations
@@ -34,6 +38,9 @@ from wagtail_petitions.conf import conf
 from wagtail_petitions.page_generation import current_generation
 
 CACHE_KEY = "wagtail_petitions:response:{}"
+STALE_KEY = "wagtail_petitions:response-stale:{}"
+#: How long a page's stale copy is kept (the ``stale-if-error`` its ``Cache-Control`` announces).
+PAGE_STALE_SECONDS = 86400
 PAGE_ROUTE = "wagtail_serve"
 COUNT_ROUTE = "widget_api:petition-count"
 # Everything the inner layers set is replayed, except what is per response.
@@ -76,10 +83,13 @@ class PublicResponseCacheMiddleware:
         if entry is not None:
             return self.respond(request, entry, hit=True)
         response = self.get_response(request)
+        if response.status_code >= 500:
+            return self.stale_response(request, key) or response
         entry = self.entry_for(request, response, kind)
         if entry is None:
             return response
         self.set_entry(key, entry, conf.PAGE_CACHE_SECONDS if kind == "page" else conf.COUNT_CACHE_SECONDS)
+        cache.set(self.stale_key(key), entry, PAGE_STALE_SECONDS if kind == "page" else conf.COUNT_STALE_IF_ERROR)
         return self.respond(request, entry, hit=False) if kind == "page" else response
 
     # --- what is cacheable -------------------------------------------------------------------------------------
@@ -122,6 +132,20 @@ class PublicResponseCacheMiddleware:
             cache_control = f"public, max-age={conf.PAGE_MAX_AGE}, stale-while-revalidate=60, stale-if-error=86400"
             headers.setdefault("Cache-Control", cache_control)
         return (response.status_code, response.content, tuple(headers.items()))
+
+    # --- stale-if-error ------------------------------------------------------------------------------------------
+
+    def stale_key(self, key: str) -> str:
+        return STALE_KEY.format(key.removeprefix(CACHE_KEY.format("")))
+
+    def stale_response(self, request, key):
+        """The last good answer to this request, if one is kept, in place of an error."""
+        entry = cache.get(self.stale_key(key))
+        if entry is None:
+            return None
+        response = self.respond(request, entry, hit=True)
+        response["X-Cache"] = "stale"
+        return response
 
     # --- storage -------------------------------------------------------------------------------------------------
 

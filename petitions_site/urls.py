@@ -26,5 +26,8 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+# A database or Redis that cannot be reached gets 503 with Retry-After wherever it shows, never a 500.
+handler500 = "wagtail_petitions.outages.server_error"
+
 # Pages in the default language have no prefix; translations live under /fr/, /es/, ...
 urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)

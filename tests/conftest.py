@@ -167,3 +167,28 @@ def signer(n=0, **overrides):
         "consent_updates": False,
         **overrides,
     }
+
+
+@pytest.fixture(scope="session")
+def throwaway_postgres():
+    """A PostgreSQL of the tests' own (``tests.services``), on a port of their range: stop it, restart it. The shared
+    server is never touched."""
+    from tests.services import ThrowawayPostgres, postgres_bin_dir
+
+    if postgres_bin_dir() is None:
+        pytest.skip("PostgreSQL's server binaries are not installed (/usr/lib/postgresql/*/bin)")
+    server = ThrowawayPostgres()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def throwaway_redis():
+    """A ``redis-server`` of the tests' own (``tests.services``): stop it, restart it."""
+    from tests.services import ThrowawayRedis
+
+    if not shutil.which("redis-server"):
+        pytest.skip("redis-server is not installed")
+    server = ThrowawayRedis()
+    yield server
+    server.close()

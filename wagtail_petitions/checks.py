@@ -8,11 +8,13 @@ from numbers import Real
 from django import forms
 from django.conf import settings
 from django.core import checks
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from .conf import PREFIX, RETIRED, conf
 from .models import get_petition_page_models
+from .outages.cache import is_shared_cache
 
 #: (setting, smallest value allowed); every one must be a number.
 NUMBERS = {
@@ -43,6 +45,8 @@ NUMBERS = {
     "FORM_TOKEN_MAX_AGE": 60,
     "PROOF_OF_WORK_MAX_NUMBER": 1000,
     "PROOF_OF_WORK_SECONDS": 30,
+    "OUTAGE_RETRY_AFTER": 1,
+    "CACHE_RETRY_SECONDS": 0,
 }
 #: Settings that must be whole numbers (counts of rows, bytes or seconds sent in HTTP headers).
 INTEGERS = {
@@ -68,6 +72,7 @@ INTEGERS = {
     "FORM_TOKEN_MAX_AGE",
     "PROOF_OF_WORK_MAX_NUMBER",
     "PROOF_OF_WORK_SECONDS",
+    "OUTAGE_RETRY_AFTER",
 }
 #: A PositiveSmallIntegerField holds the shard number.
 MAX_TALLY_SHARDS = 1000
@@ -99,6 +104,7 @@ def check_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
             checks.Error(f"{PREFIX}CONFIRMATION_MAX_MAILS must be at most 32767.", id="wagtail_petitions.E003")
         )
     errors += _check_mail_settings()
+    errors += _check_outage_settings()
     for name, replacement in RETIRED.items():
         if hasattr(settings, name):
             errors.append(
@@ -126,6 +132,27 @@ def _check_mail_settings() -> list[checks.CheckMessage]:
             checks.Error(f"{PREFIX}COMMON_EMAIL_DOMAINS must be a list of domains.", id="wagtail_petitions.E005")
         )
     return errors
+
+
+def _check_outage_settings() -> list[checks.CheckMessage]:
+    required = conf.REQUIRE_SHARED_THROTTLING
+    if not isinstance(required, bool):
+        return [
+            checks.Error(
+                f"{PREFIX}REQUIRE_SHARED_THROTTLING must be True or False; it is {required!r}.",
+                id="wagtail_petitions.E006",
+            )
+        ]
+    if required and not is_shared_cache(caches[DEFAULT_CACHE_ALIAS]):
+        return [
+            checks.Error(
+                f"{PREFIX}REQUIRE_SHARED_THROTTLING needs the default cache to be shared by every app process (Redis); "
+                f"it is {settings.CACHES[DEFAULT_CACHE_ALIAS]['BACKEND']}.",
+                hint="Set REDIS_URL (docs/deploy.md) or leave the setting off.",
+                id="wagtail_petitions.E007",
+            )
+        ]
+    return []
 
 
 def settings_value(name):

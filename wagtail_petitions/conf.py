@@ -217,6 +217,25 @@ class Settings:
         """How long an ALTCHA challenge may be solved and used (each solution is accepted once)."""
         return self._get("PROOF_OF_WORK_SECONDS", 1200)
 
+    # --- when a dependency fails (``wagtail_petitions.outages``, docs/deploy.md) ----------------------------------
+
+    @property
+    def OUTAGE_RETRY_AFTER(self) -> int:
+        """``Retry-After`` (seconds) of the 503 answered while the database (or a required shared cache) is down."""
+        return self._get("OUTAGE_RETRY_AFTER", 10)
+
+    @property
+    def REQUIRE_SHARED_THROTTLING(self) -> bool:
+        """True: while Redis is unreachable, signing answers 503 (``Retry-After``) instead of counting the defences'
+        windows in each process's memory (where N processes let N times the ceiling through). Pages, counts and
+        the widget keep working either way."""
+        return self._get("REQUIRE_SHARED_THROTTLING", False)
+
+    @property
+    def CACHE_RETRY_SECONDS(self) -> float:
+        """While Redis is unreachable, each process uses its own memory and asks Redis again after this delay."""
+        return self._get("CACHE_RETRY_SECONDS", 5)
+
     # --- the embed -----------------------------------------------------------------------------------------------
 
     @property

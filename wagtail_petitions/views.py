@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from .defence import Client
 from .models import petition_pages
-from .signing import InvalidSignature, PetitionNotOpen, SigningThrottled, sign_petition
+from .signing import InvalidSignature, PetitionNotOpen, SigningThrottled, SigningUnavailable, sign_petition
 
 
 # A signature carries no session or authority that a forged request could borrow, and CSRF protection would
@@ -32,6 +32,10 @@ def sign_from_page(request, page_id):
             return _render_petition(request, petition, {}, status=409)
         except SigningThrottled as error:
             response = _render_petition(request, petition, {"throttled": True}, status=429)
+            response["Retry-After"] = str(error.retry_after)
+            return response
+        except SigningUnavailable as error:
+            response = _render_petition(request, petition, {"unavailable": True}, status=503)
             response["Retry-After"] = str(error.retry_after)
             return response
     signed = "check" if result.awaiting_confirmation else "1"

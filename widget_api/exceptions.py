@@ -2,12 +2,32 @@
 
 Errors that are not about one field (malformed JSON, unknown petition, closed petition, throttling) go under
 ``non_field_errors``, so clients read every failure the same way.
+
+While the database (or Redis, when nothing can stand in for it) cannot be reached, the answer is 503
+``service_unavailable`` with ``Retry-After`` (``wagtail_petitions.outages``), never a 500.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from rest_framework import exceptions
+from django.utils.cache import add_never_cache_headers
+from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from wagtail_petitions.conf import conf
+from wagtail_petitions.outages import failed_dependency
+from wagtail_petitions.outages.responses import CODE as UNAVAILABLE_CODE
+from wagtail_petitions.outages.responses import unavailable_message
+
+
+class ServiceUnavailable(exceptions.APIException):
+    """503 with ``Retry-After`` (DRF sets it from ``wait``): nothing was recorded, try again."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = UNAVAILABLE_CODE
+
+    def __init__(self, wait: int | None = None):
+        super().__init__(unavailable_message(), UNAVAILABLE_CODE)
+        self.wait = wait if wait is not None else conf.OUTAGE_RETRY_AFTER
 
 
 def _flatten(detail, codes):
@@ -35,10 +55,14 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif failed_dependency(exc) is not None:
+        exc = ServiceUnavailable()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
     if isinstance(exc, exceptions.APIException):
         codes = exc.get_codes()
         response.data = {"errors": _flatten(exc.detail, codes if isinstance(codes, dict) else codes)}
+    if isinstance(exc, ServiceUnavailable):
+        add_never_cache_headers(response)
     return response

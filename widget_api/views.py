@@ -19,9 +19,16 @@ from wagtail_petitions.defence import Client
 from wagtail_petitions.defence.pow import create_challenge
 from wagtail_petitions.lookup import find_petition
 from wagtail_petitions.models import petition_pages
-from wagtail_petitions.signing import InvalidSignature, PetitionNotOpen, SigningThrottled, sign_petition
+from wagtail_petitions.signing import (
+    InvalidSignature,
+    PetitionNotOpen,
+    SigningThrottled,
+    SigningUnavailable,
+    sign_petition,
+)
 
 from . import idempotency, serializers
+from .exceptions import ServiceUnavailable
 
 
 def get_petition_or_404(request, slug):
@@ -151,6 +158,8 @@ class SignatureCreateView(APIView):
             }
         except SigningThrottled as error:
             raise Throttled(wait=error.retry_after) from None
+        except SigningUnavailable as error:
+            raise ServiceUnavailable(wait=error.retry_after) from None
         # The count returned by signing includes this signature; no aggregate is read again for the answer.
         count = result.signature_count if result.signature_count is not None else petition.get_tally().total
         status_code = status.HTTP_202_ACCEPTED if result.awaiting_confirmation else status.HTTP_201_CREATED

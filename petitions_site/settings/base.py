@@ -108,6 +108,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
         None if threshold.lower() in {"off", "none", ""} else int(threshold)
     )
+    # When PostgreSQL is stopped or unreachable, a request gives up within seconds (and answers 503, see
+    # wagtail_petitions.outages) instead of hanging: connecting waits at most DATABASE_CONNECT_TIMEOUT seconds
+    # (libpq's floor is 2), and a kept connection whose peer went silent is dropped once data sent on it stays
+    # unacknowledged for DATABASE_TCP_USER_TIMEOUT milliseconds, or after a few unanswered keepalives when idle.
+    # Values in DATABASE_URL's query string win.
+    for option, value in {
+        "connect_timeout": os.environ.get("DATABASE_CONNECT_TIMEOUT", "2"),
+        "tcp_user_timeout": os.environ.get("DATABASE_TCP_USER_TIMEOUT", "2000"),
+        "keepalives": "1",
+        "keepalives_idle": "10",
+        "keepalives_interval": "2",
+        "keepalives_count": "3",
+    }.items():
+        DATABASES["default"]["OPTIONS"].setdefault(option, int(value))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Signing runs in short write transactions; wait for the lock instead of failing at once.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
@@ -118,10 +132,16 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # django-redis: one redis-py client per process (Django's own Redis backend builds one per call).
-            "BACKEND": "django_redis.cache.RedisCache",
+            # django-redis (one redis-py client per process; Django's own Redis backend builds one per call), falling
+            # back to the process's memory while Redis cannot be reached (wagtail_petitions.outages.cache): short
+            # socket timeouts, so that a silent Redis costs a request at most that long before the fallback.
+            "BACKEND": "wagtail_petitions.outages.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "petitions"),
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": float(os.environ.get("REDIS_TIMEOUT", "0.5")),
+                "SOCKET_TIMEOUT": float(os.environ.get("REDIS_TIMEOUT", "0.5")),
+            },
         }
     }
 else:
@@ -192,6 +212,8 @@ REST_FRAMEWORK = {
 # (the client address is what the outermost one saw), and the hard ceiling of signing requests per connection.
 WAGTAIL_PETITIONS_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 WAGTAIL_PETITIONS_SIGNING_CEILING_PER_MINUTE = int(os.environ.get("SIGNING_CEILING_PER_MINUTE", "300"))
+# While Redis is down: count the defences' windows per process (default), or answer signing 503 (docs/deploy.md).
+WAGTAIL_PETITIONS_REQUIRE_SHARED_THROTTLING = os.environ.get("REQUIRE_SHARED_THROTTLING", "0") == "1"
 SPECTACULAR_SETTINGS = {
     "TITLE": "Petitions API",
     "VERSION": "1.0.0",

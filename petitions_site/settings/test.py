@@ -23,13 +23,14 @@ WAGTAIL_PETITIONS_COMMON_EMAIL_DOMAINS = [*DEFAULT_COMMON_EMAIL_DOMAINS, "exampl
 WAGTAIL_PETITIONS_RESPONSE_LOCAL_CACHE_SECONDS = 0
 
 if REDIS_URL:  # noqa: F405
-    from django_redis.cache import RedisCache
+    from wagtail_petitions.outages.cache import FallbackRedisCache
 
-    class OwnKeysRedisCache(RedisCache):
+    class OwnKeysRedisCache(FallbackRedisCache):
         """``clear()`` deletes this cache's keys only: the pytest-xdist workers (and the app servers a test starts)
         share one Redis database, and Redis's FLUSHDB would wipe the other workers' state mid-test."""
 
         def clear(self):
+            self.local_cache.clear()
             self.delete_pattern("*")
             return True
 

@@ -14,6 +14,7 @@ Every path that signs passes the signing client (``Client.from_request``) to ``s
 """
 
 from .clients import Client
+from .counters import CountersUnavailable
 from .screening import Screening, Throttled, count_attempt, screen
 
-__all__ = ["Client", "Screening", "Throttled", "count_attempt", "screen"]
+__all__ = ["Client", "CountersUnavailable", "Screening", "Throttled", "count_attempt", "screen"]

@@ -2,6 +2,10 @@
 
 A counter's key names its window (``<key>:<window number>``), so it never needs resetting; it expires a little after
 its window ends. Keys hold hashes, never an address or an email.
+
+While Redis cannot be reached the counters live in each process's memory (``outages.cache``: N processes then let
+up to N times a limit through), or, with ``REQUIRE_SHARED_THROTTLING``, ``CountersUnavailable`` is raised (signing
+answers 503 with ``Retry-After``).
 """
 
 from __future__ import annotations
@@ -13,6 +17,9 @@ from dataclasses import dataclass
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django_redis import get_redis_connection
 from django_redis.cache import RedisCache
+
+from ..conf import conf
+from ..outages.cache import UNREACHABLE, FallbackRedisCache, shared_cache_reachable
 
 PREFIX = "wagtail_petitions:defence:"
 
@@ -33,27 +40,54 @@ class Window:
         return max(1, int((now // self.seconds + 1) * self.seconds - now + 0.999))
 
 
+class CountersUnavailable(Exception):
+    """Redis cannot be reached and ``REQUIRE_SHARED_THROTTLING`` forbids counting in process memory."""
+
+    def __init__(self, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__("The shared counters cannot be reached.")
+
+
 def increment(windows: Sequence[Window], now: float | None = None) -> list[int]:
     """Add one to the current window of each counter; returns their new values, in order."""
     now = time.time() if now is None else now
     keys = [window.key(now) for window in windows]
     backend = caches[DEFAULT_CACHE_ALIAS]
     if isinstance(backend, RedisCache):
-        client = get_redis_connection(DEFAULT_CACHE_ALIAS)
-        pipe = client.pipeline(transaction=False)
-        for key, ttl in keys:
-            redis_key = backend.make_key(key)
-            pipe.incr(redis_key)
-            pipe.expire(redis_key, ttl)
-        return pipe.execute()[::2]
+        if shared_cache_reachable(backend):
+            try:
+                return _increment_in_redis(backend, keys)
+            except UNREACHABLE as error:
+                if isinstance(backend, FallbackRedisCache):
+                    backend.report_unreachable(error)
+        if conf.REQUIRE_SHARED_THROTTLING or not isinstance(backend, FallbackRedisCache):
+            raise CountersUnavailable(conf.OUTAGE_RETRY_AFTER)
+        return _increment_in(backend.local_cache, keys)
+    return _increment_in(cache, keys)
+
+
+def _increment_in_redis(backend, keys) -> list[int]:
+    client = get_redis_connection(DEFAULT_CACHE_ALIAS)
+    pipe = client.pipeline(transaction=False)
+    for key, ttl in keys:
+        redis_key = backend.make_key(key)
+        pipe.incr(redis_key)
+        pipe.expire(redis_key, ttl)
+    counts = pipe.execute()[::2]
+    if isinstance(backend, FallbackRedisCache):
+        backend.report_reachable()
+    return counts
+
+
+def _increment_in(store, keys) -> list[int]:
     counts = []
     for key, ttl in keys:
-        if cache.add(key, 1, ttl):
+        if store.add(key, 1, ttl):
             counts.append(1)
             continue
         try:
-            counts.append(cache.incr(key))
+            counts.append(store.incr(key))
         except ValueError:  # expired between add and incr
-            cache.add(key, 1, ttl)
+            store.add(key, 1, ttl)
             counts.append(1)
     return counts

@@ -7,7 +7,7 @@
 """
 
 from .claims import SigningClaim
-from .errors import InvalidSignature, PetitionNotOpen, SigningError, SigningThrottled
+from .errors import InvalidSignature, PetitionNotOpen, SigningError, SigningThrottled, SigningUnavailable
 from .sign import SigningResult, sign_petition
 
 __all__ = [
@@ -17,5 +17,6 @@ __all__ = [
     "SigningError",
     "SigningResult",
     "SigningThrottled",
+    "SigningUnavailable",
     "sign_petition",
 ]

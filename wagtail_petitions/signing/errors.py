@@ -22,6 +22,17 @@ class InvalidSignature(SigningError):
         super().__init__(f"Invalid signature: {', '.join(errors)}")
 
 
+class SigningUnavailable(SigningError):
+    """What signing needs cannot be reached right now (shared throttling required while Redis is down): nothing was
+    written; try again in ``retry_after`` seconds (503)."""
+
+    code = "service_unavailable"
+
+    def __init__(self, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__(f"Signing is briefly unavailable. Try again in {retry_after} seconds.")
+
+
 class SigningThrottled(SigningError):
     """One connection sent more signing requests than the hard ceiling allows (``wagtail_petitions.defence``)."""
 

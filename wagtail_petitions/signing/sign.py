@@ -17,7 +17,7 @@ from ..signals import petition_signed
 from . import portable, postgres
 from .claims import SigningClaim
 from .default_form import validating_form_class
-from .errors import InvalidSignature, PetitionNotOpen, SigningThrottled
+from .errors import InvalidSignature, PetitionNotOpen, SigningThrottled, SigningUnavailable
 
 
 @dataclass(frozen=True)
@@ -50,9 +50,9 @@ def sign_petition(
     the screening decide (``pending`` when the petition requires confirmation, else ``counted``).
 
     The signature row, its tally and per-state counts and its due confirmation mail (and the ``claim``'s record, if
-    any) are written in one transaction, so they never disagree. Raises ``PetitionNotOpen``, ``InvalidSignature``
-    or ``SigningThrottled`` before anything is written, or whatever the claim raises to refuse; nothing is saved
-    then.
+    any) are written in one transaction, so they never disagree. Raises ``PetitionNotOpen``, ``InvalidSignature``,
+    ``SigningThrottled`` or ``SigningUnavailable`` before anything is written, or whatever the claim raises to
+    refuse; nothing is saved then.
     """
     if not petition.is_open():
         raise PetitionNotOpen(petition)
@@ -69,6 +69,8 @@ def sign_petition(
             screening = defence.screen(petition, data, domain, client)
     except defence.Throttled as throttled:
         raise SigningThrottled(throttled.retry_after) from None
+    except defence.CountersUnavailable as unavailable:
+        raise SigningUnavailable(unavailable.retry_after) from None
     if state is None:
         state = _decide_state(petition, screening)
     signature = petition.build_signature(
