@@ -195,6 +195,13 @@ def django_script(env: dict, code: str) -> str:
     return result.stdout
 
 
+def _no_control_socket() -> list[str]:
+    """gunicorn 24+ opens a control socket at one path per user (~/.gunicorn): parallel test servers would share it."""
+    from gunicorn.config import KNOWN_SETTINGS
+
+    return ["--no-control-socket"] if any(s.name == "control_socket_disable" for s in KNOWN_SETTINGS) else []
+
+
 class AppServer:
     """gunicorn serving this project on ``env`` (``gthread`` workers unless told otherwise); its log is kept."""
 
@@ -205,7 +212,8 @@ class AppServer:
         self.log = tempfile.NamedTemporaryFile(prefix="petitions-app-", suffix=".log", delete=False)
         self.process = subprocess.Popen(
             [gunicorn, "petitions_site.wsgi:application", "-b", f"127.0.0.1:{self.port}", "-w", str(workers)]
-            + ["-k", worker_class, "--threads", str(threads), "--timeout", str(timeout), "--graceful-timeout", "5"],
+            + ["-k", worker_class, "--threads", str(threads), "--timeout", str(timeout), "--graceful-timeout", "5"]
+            + _no_control_socket(),
             cwd=ROOT,
             env=env,
             stdout=self.log,

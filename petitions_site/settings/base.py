@@ -214,6 +214,7 @@ WAGTAIL_PETITIONS_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT"
 WAGTAIL_PETITIONS_SIGNING_CEILING_PER_MINUTE = int(os.environ.get("SIGNING_CEILING_PER_MINUTE", "300"))
 # While Redis is down: count the defences' windows per process (default), or answer signing 503 (docs/deploy.md).
 WAGTAIL_PETITIONS_REQUIRE_SHARED_THROTTLING = os.environ.get("REQUIRE_SHARED_THROTTLING", "0") == "1"
+WAGTAIL_PETITIONS_CACHE_RETRY_SECONDS = float(os.environ.get("CACHE_RETRY_SECONDS", "5"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "Petitions API",
     "VERSION": "1.0.0",
