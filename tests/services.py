@@ -205,15 +205,17 @@ def _no_control_socket() -> list[str]:
 class AppServer:
     """gunicorn serving this project on ``env`` (``gthread`` workers unless told otherwise); its log is kept."""
 
-    def __init__(self, env: dict, workers=2, worker_class="gthread", threads=4, timeout=60):
+    def __init__(self, env: dict, workers=2, worker_class="gthread", threads=4, timeout=60, preload=False):
         gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+        self.env = env
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.NamedTemporaryFile(prefix="petitions-app-", suffix=".log", delete=False)
         self.process = subprocess.Popen(
             [gunicorn, "petitions_site.wsgi:application", "-b", f"127.0.0.1:{self.port}", "-w", str(workers)]
             + ["-k", worker_class, "--threads", str(threads), "--timeout", str(timeout), "--graceful-timeout", "5"]
-            + _no_control_socket(),
+            + _no_control_socket()
+            + (["--preload"] if preload else []),
             cwd=ROOT,
             env=env,
             stdout=self.log,

@@ -67,16 +67,15 @@ def increment(windows: Sequence[Window], now: float | None = None) -> list[int]:
 
 
 def _increment_in_redis(backend, keys) -> list[int]:
+    if isinstance(backend, FallbackRedisCache):
+        backend.recover()
     client = get_redis_connection(DEFAULT_CACHE_ALIAS)
     pipe = client.pipeline(transaction=False)
     for key, ttl in keys:
         redis_key = backend.make_key(key)
         pipe.incr(redis_key)
         pipe.expire(redis_key, ttl)
-    counts = pipe.execute()[::2]
-    if isinstance(backend, FallbackRedisCache):
-        backend.report_reachable()
-    return counts
+    return pipe.execute()[::2]
 
 
 def _increment_in(store, keys) -> list[int]:

@@ -73,16 +73,21 @@ class _Outage:
             else:
                 self.written.update(keys)
 
-    def came_back(self) -> tuple[list[str], bool] | None:
-        """If this is the first success after an outage: the keys to delete from Redis and whether some were lost."""
+    def written_meanwhile(self) -> list[str]:
+        with self.lock:
+            return list(self.written)
+
+    def came_back(self) -> tuple[int, bool] | None:
+        """Back to Redis: forget the process's copy. ``(keys written meanwhile, whether some were not remembered)``,
+        or ``None`` if another thread did it first."""
         with self.lock:
             if not self.down:
                 return None
             self.down = False
-            written, overflowed = list(self.written), self.overflowed
+            recovered = len(self.written), self.overflowed
             self.written, self.overflowed = set(), False
         self.local.clear()
-        return written, overflowed
+        return recovered
 
 
 _outages: dict[str, _Outage] = {}
@@ -123,25 +128,29 @@ class FallbackRedisCache(RedisCache):
         """Called by code that talks to Redis directly (the defences' pipeline) when it failed."""
         self.outage.went_down(error)
 
-    def report_reachable(self) -> None:
+    def recover(self) -> None:
+        """After an outage, before Redis is used again: delete there what this process wrote meanwhile (Redis may
+        hold older values of those keys), then use Redis again. Raises (and stays on the fallback) if Redis still
+        cannot be reached. Nothing to do when there was no outage."""
         if not self.outage.down:
             return
-        recovered = self.outage.came_back()
-        if recovered is None:
-            return
-        written, overflowed = recovered
-        if written:
-            try:
+        written = self.outage.written_meanwhile()
+        try:
+            if written:
                 RedisCache.delete_many(self, written)
-            except UNREACHABLE as error:
-                self.outage.went_down(error)
-                self.outage.remember(written)
-                return
-        logger.warning(
-            "Redis answers again: this process uses it again (%d keys written meanwhile deleted there%s).",
-            len(written),
-            "; more were written than remembered, some may be stale until they expire" if overflowed else "",
-        )
+            else:
+                self.client.get_client(write=True).ping()
+        except UNREACHABLE as error:
+            self.outage.went_down(error)
+            raise
+        recovered = self.outage.came_back()
+        if recovered is not None:
+            count, overflowed = recovered
+            logger.warning(
+                "Redis answers again: this process uses it again (%d keys written meanwhile deleted there%s).",
+                count,
+                "; more were written than remembered, some may be stale until they expire" if overflowed else "",
+            )
 
     def ping(self) -> None:
         """Ask Redis itself (never the fallback): raises if it cannot be reached. ``/healthz`` uses it."""
@@ -150,17 +159,15 @@ class FallbackRedisCache(RedisCache):
         except UNREACHABLE as error:
             self.report_unreachable(error)
             raise
-        self.report_reachable()
+        self.recover()
 
     def _call(self, name, *args, **kwargs):
         if not self.outage.skipping():
             try:
-                result = getattr(RedisCache, name)(self, *args, **kwargs)
+                self.recover()
+                return getattr(RedisCache, name)(self, *args, **kwargs)
             except UNREACHABLE as error:
                 self.outage.went_down(error)
-            else:
-                self.report_reachable()
-                return result
         return self._local_call(name, args, kwargs)
 
     def _local_call(self, name, args, kwargs):
@@ -214,6 +221,7 @@ class FallbackRedisCache(RedisCache):
         if self.outage.skipping():
             return len(doomed)
         try:
+            self.recover()
             return RedisCache.delete_pattern(self, pattern, *args, **kwargs)
         except UNREACHABLE as error:
             self.outage.went_down(error)
@@ -224,6 +232,7 @@ class FallbackRedisCache(RedisCache):
         if self.outage.skipping():
             return True
         try:
+            self.recover()
             return RedisCache.clear(self)
         except UNREACHABLE as error:
             self.outage.went_down(error)
