@@ -140,7 +140,7 @@ def _check_outage_settings() -> list[checks.CheckMessage]:
         return [
             checks.Error(
                 f"{PREFIX}REQUIRE_SHARED_THROTTLING must be True or False; it is {required!r}.",
-                id="wagtail_petitions.E006",
+                id="wagtail_petitions.E030",
             )
         ]
     if required and not is_shared_cache(caches[DEFAULT_CACHE_ALIAS]):
@@ -149,7 +149,7 @@ def _check_outage_settings() -> list[checks.CheckMessage]:
                 f"{PREFIX}REQUIRE_SHARED_THROTTLING needs the default cache to be shared by every app process (Redis); "
                 f"it is {settings.CACHES[DEFAULT_CACHE_ALIAS]['BACKEND']}.",
                 hint="Set REDIS_URL (docs/deploy.md) or leave the setting off.",
-                id="wagtail_petitions.E007",
+                id="wagtail_petitions.E031",
             )
         ]
     return []

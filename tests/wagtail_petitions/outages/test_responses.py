@@ -83,16 +83,16 @@ def outage_errors():
     return [
         m
         for m in run_checks()
-        if m.id in ("wagtail_petitions.E001", "wagtail_petitions.E006", "wagtail_petitions.E007")
+        if m.id in ("wagtail_petitions.E001", "wagtail_petitions.E030", "wagtail_petitions.E031")
     ]
 
 
 def test_checks_of_the_outage_settings():
     with override_settings(WAGTAIL_PETITIONS_REQUIRE_SHARED_THROTTLING="yes"):
-        assert [m.id for m in outage_errors()] == ["wagtail_petitions.E006"]
+        assert [m.id for m in outage_errors()] == ["wagtail_petitions.E030"]
     locmem = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     with override_settings(WAGTAIL_PETITIONS_REQUIRE_SHARED_THROTTLING=True, CACHES=locmem):
-        assert [m.id for m in outage_errors()] == ["wagtail_petitions.E007"]
+        assert [m.id for m in outage_errors()] == ["wagtail_petitions.E031"]
     redis_cache = {
         "default": {
             "BACKEND": "wagtail_petitions.outages.cache.FallbackRedisCache",
