@@ -43,6 +43,11 @@ NUMBERS = {
     "FORM_TOKEN_MAX_AGE": 60,
     "PROOF_OF_WORK_MAX_NUMBER": 1000,
     "PROOF_OF_WORK_SECONDS": 30,
+    "WEBHOOK_TIMEOUT_SECONDS": 0.1,
+    "WEBHOOK_MAX_ATTEMPTS": 1,
+    "WEBHOOK_RETRY_SECONDS": 0,
+    "WEBHOOK_RETRY_MAX_SECONDS": 0,
+    "WEBHOOK_DISABLE_AFTER_FAILURES": 1,
 }
 #: Settings that must be whole numbers (counts of rows, bytes or seconds sent in HTTP headers).
 INTEGERS = {
@@ -68,6 +73,8 @@ INTEGERS = {
     "FORM_TOKEN_MAX_AGE",
     "PROOF_OF_WORK_MAX_NUMBER",
     "PROOF_OF_WORK_SECONDS",
+    "WEBHOOK_MAX_ATTEMPTS",
+    "WEBHOOK_DISABLE_AFTER_FAILURES",
 }
 #: A PositiveSmallIntegerField holds the shard number.
 MAX_TALLY_SHARDS = 1000
@@ -99,6 +106,7 @@ def check_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
             checks.Error(f"{PREFIX}CONFIRMATION_MAX_MAILS must be at most 32767.", id="wagtail_petitions.E003")
         )
     errors += _check_mail_settings()
+    errors += _check_webhook_settings()
     for name, replacement in RETIRED.items():
         if hasattr(settings, name):
             errors.append(
@@ -125,6 +133,24 @@ def _check_mail_settings() -> list[checks.CheckMessage]:
         errors.append(
             checks.Error(f"{PREFIX}COMMON_EMAIL_DOMAINS must be a list of domains.", id="wagtail_petitions.E005")
         )
+    return errors
+
+
+def _check_webhook_settings() -> list[checks.CheckMessage]:
+    errors = []
+    for name in ("WEBHOOK_ALLOW_HTTP", "WEBHOOK_ALLOW_PRIVATE_ADDRESSES"):
+        value = getattr(conf, name)
+        if not isinstance(value, bool):
+            errors.append(checks.Error(f"{PREFIX}{name} must be True or False.", id="wagtail_petitions.E030"))
+        elif value and not settings.DEBUG:
+            errors.append(
+                checks.Warning(
+                    f"{PREFIX}{name} is on while DEBUG is off.",
+                    hint="It is meant for development and tests: in production, webhooks must go to https addresses "
+                    "on the public internet only.",
+                    id="wagtail_petitions.W030",
+                )
+            )
     return errors
 
 
