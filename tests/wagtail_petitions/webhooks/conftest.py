@@ -31,6 +31,8 @@ class Receiver:
     answers: list = field(default_factory=list)
     delay: float = 0
     received: list = field(default_factory=list)
+    tls: object = None  # an ``ssl.SSLContext``: serve https
+    server_names: list = field(default_factory=list)  # the TLS server names (SNI) clients asked for
 
     def start(self) -> Receiver:
         receiver = self
@@ -56,13 +58,20 @@ class Receiver:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
+        if self.tls is not None:
+            self.tls.sni_callback = lambda sock, name, context: self.server_names.append(name)
+            self.server.socket = self.tls.wrap_socket(self.server.socket, server_side=True)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
         return self
 
     @property
+    def port(self) -> int:
+        return self.server.server_address[1]
+
+    @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/hooks/petitions?source=test"
+        return f"http://127.0.0.1:{self.port}/hooks/petitions?source=test"
 
     @property
     def payloads(self) -> list:
