@@ -8,7 +8,7 @@ from django.apps import apps
 from django.db import IntegrityError, transaction
 
 from ..choices import PetitionStatus, SignatureState
-from ..models import WebhookDelivery, WebhookEndpoint, WebhookEvent, petition_pages
+from ..models import WebhookDelivery, WebhookEndpoint, WebhookEvent, get_petition_page_models, petition_pages
 from . import payloads
 
 
@@ -90,6 +90,30 @@ STATUS_EVENTS = {
     PetitionStatus.CLOSED: WebhookEvent.PETITION_CLOSED,
     PetitionStatus.DELIVERED: WebhookEvent.PETITION_DELIVERED,
 }
+
+
+def closed_by_date(now) -> list:
+    """``petition.closed`` for open petitions whose closing date has passed (nobody published them as closed)."""
+    endpoints = WebhookEndpoint.objects.for_event(WebhookEvent.PETITION_CLOSED)
+    if not endpoints:
+        return []
+    created, seen = [], set()
+    for model in get_petition_page_models():
+        for petition in model.objects.live().filter(status=PetitionStatus.OPEN, closes_at__lte=now).order_by("pk"):
+            key = petition.get_tally_key()
+            if key in seen:
+                continue
+            seen.add(key)
+            data = {"petition": payloads.petition_data(petition, total=petition.get_tally(fresh=True).total)}
+            data["petition"]["status"] = PetitionStatus.CLOSED
+            created += record_event(
+                WebhookEvent.PETITION_CLOSED,
+                payloads.event_id(WebhookEvent.PETITION_CLOSED, key),
+                data,
+                endpoints,
+                petition_key=key,
+            )
+    return created
 
 
 def status_changed(page_pk) -> list:

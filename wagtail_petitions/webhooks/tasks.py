@@ -35,9 +35,11 @@ def deliver_webhook(delivery_pk: int) -> str | None:
 
 @task()
 def send_due_webhooks(limit: int = 500) -> int:
-    """Attempt every delivery that is due (first attempts and retries whose backoff has ended); returns how many
-    were attempted. Run it every few minutes from a scheduler (``manage.py send_due_webhooks``)."""
+    """Announce petitions closed by their closing date, then attempt every delivery that is due (first attempts
+    and retries whose backoff has ended, and any whose worker died); returns how many were attempted. Run it every
+    few minutes from a scheduler (``manage.py send_due_webhooks``)."""
     now = timezone.now()
+    events.closed_by_date(now)
     due = (
         WebhookDelivery.objects.filter(status__in=[DeliveryStatus.PENDING, DeliveryStatus.RETRYING])
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))

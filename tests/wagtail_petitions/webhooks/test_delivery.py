@@ -3,9 +3,11 @@ what each event says (signers' details only with their consent to that partner),
 disabling after a run of failures (the partner's contact is mailed through a real SMTP server)."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -270,3 +272,17 @@ def test_a_forged_signature_is_refused_by_the_receiver(petition, partner, make_e
     (received,) = receiver.received
     assert received.payload is None and "signature" in received.error.lower()
     assert WebhookDelivery.objects.get().response_code == 401
+
+
+def test_a_petition_closed_by_its_date_is_announced_by_the_sweep(make_petition, partner, make_endpoint, receiver):
+    petition = make_petition(closes_at=timezone.now() + timedelta(days=1))
+    make_endpoint(partner, [WebhookEvent.PETITION_CLOSED])
+    call_command("send_due_webhooks", stdout=StringIO())
+    assert receiver.received == []
+    type(petition).objects.filter(pk=petition.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
+    out = StringIO()
+    call_command("send_due_webhooks", stdout=out)
+    call_command("send_due_webhooks", stdout=StringIO())  # once only
+    (payload,) = receiver.payloads
+    assert payload["type"] == "petition.closed" and payload["data"]["petition"]["status"] == "closed"
+    assert out.getvalue().strip() == "1 webhook deliveries attempted"
