@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import default_task_backend, task
 
 from ..models import DeliveryStatus, WebhookDelivery
@@ -82,9 +83,9 @@ def replay(delivery) -> None:
     """Send a failed delivery again, with the same ``webhook-id`` (receivers may drop what they already have), a
     new timestamp and signature, and a fresh run of attempts."""
     if delivery.status != DeliveryStatus.FAILED:
-        raise CannotReplay("Only a failed delivery can be replayed.")
+        raise CannotReplay(_("Only a failed delivery can be replayed."))
     if not delivery.endpoint.is_active:
-        raise CannotReplay("Activate the endpoint again before replaying its deliveries.")
+        raise CannotReplay(_("Activate the endpoint again before replaying its deliveries."))
     updated = WebhookDelivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.FAILED).update(
         status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=None
     )
