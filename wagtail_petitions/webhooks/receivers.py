@@ -29,7 +29,7 @@ def petition_signed(sender, petition, signature, **kwargs) -> None:
     if not subscribers:
         return
     if signature.partner_id is not None and signature.partner_id in subscribers.get(WebhookEvent.SIGNATURE_CREATED, ()):
-        tasks.announce_counted_signatures.enqueue(sender._meta.label, [signature.pk])
+        tasks.announce_counted_signatures.enqueue(sender._meta.label, [str(signature.pk)])
     if subscribers.get(WebhookEvent.PETITION_MILESTONE):
         wake_milestone_check(signature.petition_key)
 

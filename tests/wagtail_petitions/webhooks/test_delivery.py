@@ -12,10 +12,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.conftest import signer
+from tests.conftest import PETITION_TEXTS, signer
+from tests.testapp.models import ResearcherSignature, ResearchPetitionPage
 from wagtail_petitions.choices import PetitionStatus, SignatureState
 from wagtail_petitions.models import DeliveryStatus, Partner, WebhookDelivery, WebhookEndpoint, WebhookEvent
-from wagtail_petitions.moderation import confirm_by_email
+from wagtail_petitions.moderation import confirm_by_email, confirm_signatures
 from wagtail_petitions.signing import sign_petition
 from wagtail_petitions.webhooks import sending, tasks
 
@@ -286,3 +287,25 @@ def test_a_petition_closed_by_its_date_is_announced_by_the_sweep(make_petition, 
     (payload,) = receiver.payloads
     assert payload["type"] == "petition.closed" and payload["data"]["petition"]["status"] == "closed"
     assert out.getvalue().strip() == "1 webhook deliveries attempted"
+
+
+def test_a_sites_own_signature_model_is_announced_and_confirmed_through_moderation(
+    site_root, partner, make_endpoint, receiver, commit
+):
+    """Through the override points only: the site's page type and signature model, and an editor's confirmation
+    (``moderation``) of a held signature."""
+    letter = ResearchPetitionPage(title="Open letter", slug="open-letter", goal=100, **PETITION_TEXTS)
+    letter.confirmation_required = False
+    site_root.add_child(instance=letter)
+    letter.save_revision().publish()
+    make_endpoint(partner, [WebhookEvent.SIGNATURE_CREATED])
+    with commit():
+        signature = sign_petition(
+            letter, signer(1, partner="drc", consent_partner=True), state=SignatureState.HELD
+        ).signature
+    assert isinstance(signature, ResearcherSignature) and receiver.received == []
+    with commit():
+        confirm_signatures(ResearcherSignature, [signature.pk], user=None, reason="Known to us")
+    (payload,) = receiver.payloads
+    assert payload["data"]["signer"]["email"] == "ada1@example.org"
+    assert WebhookDelivery.objects.get().signature_model == ResearcherSignature._meta.label
