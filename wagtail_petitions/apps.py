@@ -16,10 +16,19 @@ class WagtailPetitionsAppConfig(AppConfig):
 
         from . import checks as petition_checks
         from . import lookup, paper, recount
-        from .models import Partner, PetitionIndexPage, get_petition_page_models, sync_petition_translations
+        from .mail.tasks import register_mail
+        from .models import (
+            Partner,
+            PetitionIndexPage,
+            WebhookEndpoint,
+            get_petition_page_models,
+            sync_petition_translations,
+        )
         from .models.partners import forget_active_partners
+        from .models.webhooks import forget_webhook_subscribers
         from .page_generation import pages_changed
-        from .signals import page_generation_bumped
+        from .signals import page_generation_bumped, petition_signed, signatures_counted
+        from .webhooks import notices, receivers
 
         # What is cached from pages (petition lookups, the site's cached responses) goes stale when a page
         # changes: publishes, unpublishes and moves of any page, saves without a publish (scripts, shell) of the
@@ -41,6 +50,16 @@ class WagtailPetitionsAppConfig(AppConfig):
 
         for signal in (post_save, post_delete):
             signal.connect(forget_active_partners, sender=Partner, dispatch_uid=f"wagtail_petitions.partners.{signal}")
+
+        # Webhooks: the cached map of subscribed partners, and the receivers that queue events after a commit.
+        for signal in (post_save, post_delete):
+            for model in (WebhookEndpoint, Partner):
+                uid = f"wagtail_petitions.webhooks.{model.__name__}.{signal}"
+                signal.connect(forget_webhook_subscribers, sender=model, dispatch_uid=uid)
+        petition_signed.connect(receivers.petition_signed, dispatch_uid="wagtail_petitions.webhooks.signed")
+        signatures_counted.connect(receivers.signatures_counted, dispatch_uid="wagtail_petitions.webhooks.counted")
+        page_published.connect(receivers.petition_published, dispatch_uid="wagtail_petitions.webhooks.published")
+        register_mail("webhook_disabled", notices.endpoint_disabled)
 
         # What recount_tallies rebuilds a tally from.
         recount.register_tally_source(recount.counted_signatures)

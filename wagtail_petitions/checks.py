@@ -47,6 +47,11 @@ NUMBERS = {
     "PROOF_OF_WORK_SECONDS": 30,
     "OUTAGE_RETRY_AFTER": 1,
     "CACHE_RETRY_SECONDS": 0,
+    "WEBHOOK_TIMEOUT_SECONDS": 0.1,
+    "WEBHOOK_MAX_ATTEMPTS": 1,
+    "WEBHOOK_RETRY_SECONDS": 0,
+    "WEBHOOK_RETRY_MAX_SECONDS": 0,
+    "WEBHOOK_DISABLE_AFTER_FAILURES": 1,
 }
 #: Settings that must be whole numbers (counts of rows, bytes or seconds sent in HTTP headers).
 INTEGERS = {
@@ -73,6 +78,8 @@ INTEGERS = {
     "PROOF_OF_WORK_MAX_NUMBER",
     "PROOF_OF_WORK_SECONDS",
     "OUTAGE_RETRY_AFTER",
+    "WEBHOOK_MAX_ATTEMPTS",
+    "WEBHOOK_DISABLE_AFTER_FAILURES",
 }
 #: A PositiveSmallIntegerField holds the shard number.
 MAX_TALLY_SHARDS = 1000
@@ -105,6 +112,7 @@ def check_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
         )
     errors += _check_mail_settings()
     errors += _check_outage_settings()
+    errors += _check_webhook_settings()
     for name, replacement in RETIRED.items():
         if hasattr(settings, name):
             errors.append(
@@ -153,6 +161,22 @@ def _check_outage_settings() -> list[checks.CheckMessage]:
             )
         ]
     return []
+def _check_webhook_settings() -> list[checks.CheckMessage]:
+    errors = []
+    for name in ("WEBHOOK_ALLOW_HTTP", "WEBHOOK_ALLOW_PRIVATE_ADDRESSES"):
+        value = getattr(conf, name)
+        if not isinstance(value, bool):
+            errors.append(checks.Error(f"{PREFIX}{name} must be True or False.", id="wagtail_petitions.E032"))
+        elif value and not settings.DEBUG:
+            errors.append(
+                checks.Warning(
+                    f"{PREFIX}{name} is on while DEBUG is off.",
+                    hint="It is meant for development and tests: in production, webhooks must go to https addresses "
+                    "on the public internet only.",
+                    id="wagtail_petitions.W032",
+                )
+            )
+    return errors
 
 
 def settings_value(name):

@@ -235,6 +235,44 @@ class Settings:
     def CACHE_RETRY_SECONDS(self) -> float:
         """While Redis is unreachable, each process uses its own memory and asks Redis again after this delay."""
         return self._get("CACHE_RETRY_SECONDS", 5)
+    # --- webhooks (``wagtail_petitions.webhooks``) ------------------------------------------------------------------
+
+    @property
+    def WEBHOOK_TIMEOUT_SECONDS(self) -> float:
+        """How long the worker waits to connect to an endpoint, and then for its answer, before the attempt fails."""
+        return self._get("WEBHOOK_TIMEOUT_SECONDS", 10)
+
+    @property
+    def WEBHOOK_MAX_ATTEMPTS(self) -> int:
+        """How many times one delivery is tried before it is marked failed (an editor may replay it)."""
+        return self._get("WEBHOOK_MAX_ATTEMPTS", 8)
+
+    @property
+    def WEBHOOK_RETRY_SECONDS(self) -> float:
+        """The wait before the first retry; each next wait doubles (exponential backoff), up to
+        ``WEBHOOK_RETRY_MAX_SECONDS``."""
+        return self._get("WEBHOOK_RETRY_SECONDS", 30)
+
+    @property
+    def WEBHOOK_RETRY_MAX_SECONDS(self) -> float:
+        return self._get("WEBHOOK_RETRY_MAX_SECONDS", 6 * 3600)
+
+    @property
+    def WEBHOOK_DISABLE_AFTER_FAILURES(self) -> int:
+        """An endpoint is disabled (and its partner's contact told by email) after this many failed attempts in a
+        row, whatever the deliveries; one success starts the run again."""
+        return self._get("WEBHOOK_DISABLE_AFTER_FAILURES", 20)
+
+    @property
+    def WEBHOOK_ALLOW_HTTP(self) -> bool:
+        """Development and tests only: accept ``http://`` endpoints (production: ``https`` only)."""
+        return self._get("WEBHOOK_ALLOW_HTTP", False)
+
+    @property
+    def WEBHOOK_ALLOW_PRIVATE_ADDRESSES(self) -> bool:
+        """Development and tests only: allow endpoints on loopback, private and link-local addresses (production
+        refuses them, at registration and again after resolving the name at each send)."""
+        return self._get("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
 
     # --- the embed -----------------------------------------------------------------------------------------------
 

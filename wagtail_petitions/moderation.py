@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from .choices import AWAITING_CONFIRMATION, EXPIRED, SignatureState
 from .conf import conf
 from .models import SignatureStateChange, StateCounter, TallyCounter
+from .signals import signatures_counted
 
 #: States an editor may confirm (make count) and invalidate from.
 CONFIRMABLE = frozenset({SignatureState.PENDING, SignatureState.HELD, SignatureState.QUARANTINED})
@@ -74,6 +75,9 @@ def _change_chunk(model, pks, to_state, allowed_from, user, reason, record, upda
         moved = [row[0] for row in rows]
         model.objects.filter(pk__in=moved).update(state=to_state, **updates)
         _count_moves(rows, to_state)
+        if to_state == SignatureState.COUNTED:
+            keys = list(dict.fromkeys(row[1] for row in rows))
+            transaction.on_commit(lambda: signatures_counted.send(sender=model, pks=moved, petition_keys=keys))
         if record:
             content_type = ContentType.objects.get_for_model(model)
             now = timezone.now()

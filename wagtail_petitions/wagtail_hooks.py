@@ -17,6 +17,7 @@ from .admin.reports import PetitionReportView, PetitionsReportView
 from .admin.review import ReviewView
 from .admin.sheets import SignatureSheetView
 from .admin.signatures import SignatureViewSet
+from .admin.webhooks import WebhooksViewSetGroup
 from .models import PetitionPageMixin, Signature, get_signature_models
 
 register_snippet(PartnerViewSet)
@@ -43,6 +44,11 @@ class PetitionsViewSetGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_petitions_viewsets():
     return PetitionsViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_webhooks_viewsets():
+    return WebhooksViewSetGroup()
 
 
 def _namespace(name, patterns):

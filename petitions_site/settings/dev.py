@@ -16,3 +16,5 @@ LOGGING["loggers"] = {  # noqa: F405
     "wagtail": {"level": "WARNING"},
     "django_tasks": {"level": "WARNING"},
 }
+# Webhooks may go to a receiver on this machine (http, loopback) while developing; never in production.
+WAGTAIL_PETITIONS_WEBHOOK_ALLOW_HTTP = WAGTAIL_PETITIONS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = DEBUG

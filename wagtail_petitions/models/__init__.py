@@ -7,6 +7,7 @@
 - ``paper``: ``PaperBatch``, ``PaperBatchCorrection``.
 - ``tally``: ``TallyCounter``, ``TallyTotal`` and how the tally is written and read.
 - ``state_counts``: ``StateCounter``: how many signatures are in each state, written with every state change.
+- ``webhooks``: ``WebhookEndpoint`` (a partner's URL and events), ``WebhookDelivery`` (the delivery log).
 """
 
 from ..choices import Channel, PetitionStatus, SignatureState
@@ -29,12 +30,14 @@ from .partners import Partner, normalize_origin
 from .signatures import AbstractSignature, Signature, SignatureStateChange
 from .state_counts import StateCounter, StateCounts
 from .tally import TallyCounter, TallySnapshot, TallyTotal
+from .webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
     "AbstractPetitionPage",
     "AbstractSignature",
     "AuditRecord",
     "Channel",
+    "DeliveryStatus",
     "DeliveryUpdate",
     "PaperBatch",
     "PaperBatchCorrection",
@@ -51,6 +54,9 @@ __all__ = [
     "TallyCounter",
     "TallySnapshot",
     "TallyTotal",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
     "get_petition_content_types",
     "get_petition_page_models",
     "get_signature_models",
