@@ -16,10 +16,12 @@ class WagtailPetitionsAppConfig(AppConfig):
 
         from . import checks as petition_checks
         from . import lookup, paper, recount
+        from .mail.tasks import register_mail
         from .models import Partner, PetitionIndexPage, get_petition_page_models, sync_petition_translations
         from .models.partners import forget_active_partners
         from .page_generation import pages_changed
         from .signals import page_generation_bumped
+        from .updates.messages import TEST_MAIL, build_test_mails
 
         # What is cached from pages (petition lookups, the site's cached responses) goes stale when a page
         # changes: publishes, unpublishes and moves of any page, saves without a publish (scripts, shell) of the
@@ -45,6 +47,9 @@ class WagtailPetitionsAppConfig(AppConfig):
         # What recount_tallies rebuilds a tally from.
         recount.register_tally_source(recount.counted_signatures)
         recount.register_tally_source(paper.paper_batches)
+
+        # The editor's test send of an update to signers.
+        register_mail(TEST_MAIL, build_test_mails)
 
         checks.register(petition_checks.check_settings, checks.Tags.compatibility)
         checks.register(petition_checks.check_signature_forms, checks.Tags.models)

@@ -17,6 +17,7 @@ from .admin.reports import PetitionReportView, PetitionsReportView
 from .admin.review import ReviewView
 from .admin.sheets import SignatureSheetView
 from .admin.signatures import SignatureViewSet
+from .admin.updates import PetitionUpdateViewSet
 from .models import PetitionPageMixin, Signature, get_signature_models
 
 register_snippet(PartnerViewSet)
@@ -36,6 +37,7 @@ class PetitionsViewSetGroup(ViewSetGroup):
         self.items = [
             *(SignatureViewSet(signature_viewset_name(model), model=model) for model in get_signature_models()),
             PaperBatchViewSet("paper_batches"),
+            PetitionUpdateViewSet("petition_updates"),
         ]
         super().__init__()
 

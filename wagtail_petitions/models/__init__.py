@@ -7,6 +7,7 @@
 - ``paper``: ``PaperBatch``, ``PaperBatchCorrection``.
 - ``tally``: ``TallyCounter``, ``TallyTotal`` and how the tally is written and read.
 - ``state_counts``: ``StateCounter``: how many signatures are in each state, written with every state change.
+- ``updates``: ``PetitionUpdate`` (+ its texts), ``UpdateRecipient``, ``ConsentWithdrawal``.
 """
 
 from ..choices import Channel, PetitionStatus, SignatureState
@@ -29,12 +30,14 @@ from .partners import Partner, normalize_origin
 from .signatures import AbstractSignature, Signature, SignatureStateChange
 from .state_counts import StateCounter, StateCounts
 from .tally import TallyCounter, TallySnapshot, TallyTotal
+from .updates import ConsentWithdrawal, PetitionUpdate, PetitionUpdateText, UpdateRecipient, UpdateStatus
 
 __all__ = [
     "AbstractPetitionPage",
     "AbstractSignature",
     "AuditRecord",
     "Channel",
+    "ConsentWithdrawal",
     "DeliveryUpdate",
     "PaperBatch",
     "PaperBatchCorrection",
@@ -42,6 +45,8 @@ __all__ = [
     "PetitionIndexPage",
     "PetitionPage",
     "PetitionPageMixin",
+    "PetitionUpdate",
+    "PetitionUpdateText",
     "PetitionStatus",
     "Signature",
     "SignatureState",
@@ -51,6 +56,8 @@ __all__ = [
     "TallyCounter",
     "TallySnapshot",
     "TallyTotal",
+    "UpdateRecipient",
+    "UpdateStatus",
     "get_petition_content_types",
     "get_petition_page_models",
     "get_signature_models",
