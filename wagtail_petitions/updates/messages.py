@@ -29,10 +29,14 @@ class UpdateMailer:
         if petition is not None:
             for page in petition.get_translations(inclusive=True).specific().select_related("locale"):
                 self.pages[page.locale.language_code] = page
+            self.petition = self.pages.get(petition.locale.language_code, petition)
         self.urls = {language: page.get_full_url() or "/" for language, page in self.pages.items()}
 
     def text_for(self, language: str):
-        return self.update.get_text(language)
+        """The text in ``language``; else in the petition page's language; else the first one written (read once,
+        not per mail)."""
+        page_language = self.petition.locale.language_code if self.petition is not None else ""
+        return self.texts.get(language) or self.texts.get(page_language) or next(iter(self.texts.values()))
 
     def page_for(self, language: str):
         return self.pages.get(language) or self.petition
