@@ -14,7 +14,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic.models import CreateView, EditView, IndexView
+from wagtail.admin.views.generic.models import CreateView, DeleteView, EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import HeaderButton
 
@@ -96,6 +96,15 @@ class PetitionUpdateEditView(EditView):
         ]
 
 
+class PetitionUpdateDeleteView(DeleteView):
+    """Only drafts: a sent update is the record of who was mailed what."""
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            updates_for_user(self.request.user).filter(status=UpdateStatus.DRAFT), pk=self.kwargs["pk"]
+        )
+
+
 class PetitionUpdateSendView(TemplateView):
     """GET: the preview in each language, who it goes to, the send's progress. POST ``action``: ``test`` (mail it to
     yourself), ``send``, ``resume`` (a stalled send), ``delivery`` (use the texts as the delivery text)."""
@@ -130,6 +139,9 @@ class PetitionUpdateSendView(TemplateView):
             else:
                 messages.info(request, _("The send is still making progress: nothing to resume."))
         elif action == "delivery":
+            petition = update.get_petition()
+            if petition is None or not petition.permissions_for_user(request.user).can_publish():
+                raise PermissionDenied
             changed = use_as_delivery_text(update, user=request.user)
             messages.success(
                 request, _("Delivery text updated on %(count)d language version(s).") % {"count": len(changed)}
@@ -170,6 +182,7 @@ class PetitionUpdateViewSet(ModelViewSet):
     index_view_class = PetitionUpdateIndexView
     add_view_class = PetitionUpdateCreateView
     edit_view_class = PetitionUpdateEditView
+    delete_view_class = PetitionUpdateDeleteView
     copy_view_enabled = False
     inspect_view_enabled = False
     list_display = [

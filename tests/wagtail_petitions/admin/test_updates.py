@@ -123,3 +123,13 @@ def test_the_update_becomes_the_delivery_text_of_each_translation(client, superu
     page.status, page.delivered_on = PetitionStatus.DELIVERED, "2026-12-01"
     page.save_revision().publish()
     assert PetitionPage.objects.get(pk=petition.pk).get_delivery_update().text == update.get_text("en").body
+
+
+def test_only_drafts_can_be_deleted(client, superuser, update):
+    client_for(client, superuser)
+    PetitionUpdate.objects.filter(pk=update.pk).update(status="sent")
+    assert client.post(reverse("petition_updates:delete", args=[update.pk])).status_code == 404
+    assert PetitionUpdate.objects.filter(pk=update.pk).exists()
+    PetitionUpdate.objects.filter(pk=update.pk).update(status="draft")
+    client.post(reverse("petition_updates:delete", args=[update.pk]))
+    assert not PetitionUpdate.objects.filter(pk=update.pk).exists()
