@@ -83,6 +83,9 @@ def test_it_goes_once_to_each_counted_signer_who_asked_in_their_language(
     assert english_mail.subject == "Delivered!" and "We handed over your signatures today." in english_mail.text
     assert french_mail.subject == "Remise !" and "Nous avons remis vos signatures." in french_mail.text
     assert french_mail.message["Content-Language"] == "fr"
+    assert "Pour ne plus recevoir de nouvelles de cette pétition" in french_mail.text
+    french_unsubscribe = str(french_mail.message["List-Unsubscribe"]).strip()[1:-1]
+    assert "Ne plus recevoir de nouvelles" in Client().get(urlsplit(french_unsubscribe).path).content.decode()
     assert french_page_url(french_petition) in french_mail.text
     for mail in mails:
         unsubscribe = str(mail.message["List-Unsubscribe"]).strip()
