@@ -18,6 +18,12 @@ from wagtail.admin.panels import FieldPanel, InlinePanel
 from .audit import AuditRecord
 
 
+def language_choices():
+    """The languages an update can be written in: the site's content languages (read when asked, so a site's own
+    languages need no migration)."""
+    return list(getattr(settings, "WAGTAIL_CONTENT_LANGUAGES", None) or settings.LANGUAGES)
+
+
 class UpdateStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     QUEUED = "queued", _("Queued")
@@ -95,7 +101,7 @@ class PetitionUpdate(ClusterableModel):
 
 class PetitionUpdateText(models.Model):
     update = ParentalKey(PetitionUpdate, on_delete=models.CASCADE, related_name="texts")
-    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    language = models.CharField(_("language"), max_length=8, choices=language_choices)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(
         _("text"),
