@@ -15,6 +15,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -250,6 +251,74 @@ def mail_rows(sign_url, token, runid, env):
     }
 
 
+# --- updates to signers ---------------------------------------------------------------------------------------------
+
+
+def worker_peak_rss_mb(pid) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def update_mail_row(site_url, rows, env):
+    """An update to ``rows`` signers who asked for updates, sent by the task worker (``manage.py db_worker``, no
+    rate limit) to a local SMTP server: mails per second from the first arrival to the last, the worker's peak
+    RSS, and whether each recipient got it exactly once."""
+    sys.path.insert(0, str(ROOT))
+    from petitions_site.mail_catcher import MailCatcher
+
+    received, times, done = {}, [], threading.Event()
+
+    def count(mail):
+        # Only the recipient and the time are kept: 100,000 mails' bytes would weigh on this process.
+        received[mail.recipients[0]] = received.get(mail.recipients[0], 0) + 1
+        times.append(mail.received_at)
+        if len(times) >= rows:
+            done.set()
+
+    catcher = MailCatcher(keep=1, on_mail=count).start()
+    started = time.time()
+    setup = task("update-mails-setup", site_url, rows, env=env)
+    setup_seconds = time.time() - started
+    worker_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.settings", "EMAIL_HOST": catcher.host}
+    worker_env["EMAIL_PORT"] = str(catcher.port)
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--interval", str(WORKER_INTERVAL), "--no-startup-delay", "-v0"],
+        env=worker_env,
+        cwd=ROOT,
+    )
+    try:
+        done.wait(timeout=max(300, rows / 20))
+        peak = worker_peak_rss_mb(worker.pid)
+    finally:
+        worker.terminate()
+        worker.wait(60)
+        catcher.stop()
+    check = task("update-mails-check", setup["update"], env=env)
+    seconds = times[-1] - times[0] if len(times) > 1 else 0.0
+    return {
+        "recipients": setup["recipients"],
+        "received": len(times),
+        "distinct_received": len(received),
+        "exactly_once": len(times) == len(received) == setup["recipients"] == check["sent"],
+        "seconds": round(seconds, 2),
+        "mails_per_second": round((len(times) - 1) / seconds, 1) if seconds > 0 else 0.0,
+        "worker_peak_rss_mb": peak,
+        "setup_seconds": round(setup_seconds, 1),
+        "check": check,
+    }
+
+
+def update_mail_line(u) -> str:
+    return (
+        f"update mails: {u['received']:,} of {u['recipients']:,} recipients sent by the task worker to a local SMTP "
+        f"server in {u['seconds']} s = {u['mails_per_second']} mails/s, worker peak RSS {u['worker_peak_rss_mb']} MB, "
+        f"{'each exactly once' if u['exactly_once'] else 'NOT exactly once'} ({u['distinct_received']:,} distinct, "
+        f"status {u['check']['status']})"
+    )
+
+
 # Rows that write to the database (see ``main``).
 WRITE_ROWS = {
     "floor: one INSERT",
@@ -301,6 +370,8 @@ def report(results):
         ),
         ("worker peak RSS ≤ 150 MB", results["memory"]["worker_peak_rss_mb"], "<=", 150),
         ("1M-row CSV export peak RSS ≤ 200 MB", results["memory"]["export_peak_rss_mb"], "<=", 200),
+        ("update mail worker peak RSS ≤ 150 MB", results["update_mails"]["worker_peak_rss_mb"], "<=", 150),
+        ("update mails: each recipient exactly once", 1 if results["update_mails"]["exactly_once"] else 0, ">=", 1),
         ("errors (non-2xx + socket) = 0", results["errors"], "<=", 0),
         ("exact tally", 1 if results["exactness"]["exact"] else 0, ">=", 1),
     ]
@@ -332,6 +403,7 @@ def report(results):
         f"{mail['seconds']} s = {mail['mails_per_second']} mails/s; POST to mail arrival "
         f"p50 {mail['latency_p50_ms']} ms, p99 {mail['latency_p99_ms']} ms over {mail['latency_samples']} signatures "
         f"(worker polling every {mail['worker_interval_s']} s)",
+        update_mail_line(results["update_mails"]),
         f"memory: worker peak RSS {m['worker_peak_rss_mb']} MB; CSV export of {m['export_rows']:,} rows "
         f"({m['export_mb']} MB in {m['export_seconds']} s) peak RSS {m['export_peak_rss_mb']} MB",
         "",
@@ -364,12 +436,20 @@ def main():
     parser.add_argument("--threads-per-worker", type=int, default=4, help="gunicorn gthread threads per worker")
     parser.add_argument("--rounds", type=int, default=3, help="rows take turns in this many slices of the duration")
     parser.add_argument("--settle", type=float, default=2.0, help="seconds of pause after each write row")
+    parser.add_argument(
+        "--update-mails",
+        type=int,
+        default=int(os.environ.get("BENCH_UPDATE_MAILS", "100000")),
+        help="recipients of the update-mail row",
+    )
+    parser.add_argument("--only", choices=["update-mails"], help="run this row alone (on a fresh bench database)")
     args = parser.parse_args()
     started = time.time()
 
     database_url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/petitions_bench")
     redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
-    ensure_wrk()
+    if not args.only:
+        ensure_wrk()
     ensure_services(database_url, redis_url)
     log(f"recreating {urlsplit(database_url).path.lstrip('/')}, flushing {redis_url}")
     recreate_database(database_url)
@@ -389,6 +469,12 @@ def main():
         "LOG_LEVEL": "WARNING",
         "PYTHONDONTWRITEBYTECODE": "1",
     }
+    if args.only == "update-mails":
+        log(f"update mails to {args.update_mails:,} recipients, alone")
+        row = update_mail_row(site_url, args.update_mails, env)
+        print(json.dumps(row, indent=2))
+        print(update_mail_line(row))
+        return
     log("migrating, loading content and 1,001,000 signatures")
     results = {
         "config": {**vars(args), "worker_class": "gthread", "cpus": os.cpu_count()},
@@ -460,6 +546,8 @@ def main():
     results["exactness"] = task("exactness", runid, accepted, env=env)
     memory.update(task("export", env=env))
     results["memory"] = memory
+    log(f"an update to {args.update_mails:,} signers, sent by the task worker")
+    results["update_mails"] = update_mail_row(site_url, args.update_mails, env)
     product_runs = [named[k] for k in ("sign", "sign_confirm", "sign_bare", "count", "page")]
     product_runs += growth["1k"] + growth["1m"]
     results["errors"] = sum(run["non_2xx"] + run["socket_errors"] for run in product_runs)

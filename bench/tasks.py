@@ -15,6 +15,7 @@ import django
 
 SIGN_SLUG = "bench-sign"
 CONFIRM_SLUG = "bench-confirm"
+UPDATES_SLUG = "bench-updates"
 GROWTH = {"growth-1k": 1_000, "growth-1m": 1_000_000}
 PARTNER_SLUG = "bench-partner"
 COUNTRIES = ["FR", "DE", "BE", "ES", "IT", "GB", "US", "CA", "SN", "MA"]
@@ -97,7 +98,7 @@ def prepare(site_url):
     return timings
 
 
-def bulk_load(petition, rows, partner):
+def bulk_load(petition, rows, partner, consent_updates=False):
     """COPY ``rows`` counted signatures; every other column gets its model default, so new fields need no change."""
     from django.db import connection
     from django.utils import timezone
@@ -116,6 +117,7 @@ def bulk_load(petition, rows, partner):
         "channel": "online",
         "state": "counted",
         "created_at": now,
+        "consent_updates": consent_updates,
     }
     fields = [f for f in Signature._meta.concrete_fields if not f.primary_key]
     constants = {}
@@ -136,7 +138,7 @@ def bulk_load(petition, rows, partner):
                 "email": email,
                 "email_normalized": email,
                 "country": COUNTRIES[i % len(COUNTRIES)],
-                "partner": partner.pk if i % 2 else None,
+                "partner": partner.pk if partner is not None and i % 2 else None,
             }
             copy.write_row([row_values[f.name] if f.name in varying else constants[f.name] for f in fields])
 
@@ -175,6 +177,51 @@ def exactness(runid, accepted_seen):
         and not confirm_drifts
         and pending_rows == confirm.get_state_counts(fresh=True).pending,
     }
+
+
+def update_mails_setup(site_url, rows):
+    """A petition with ``rows`` counted signers who asked for updates, and an update to them, queued for the task
+    worker as the editor's "Send" button queues it. Works on a fresh database too (``--only update-mails``)."""
+    from django.core.management import call_command
+    from wagtail.models import Site
+
+    from wagtail_petitions.models import PetitionPage, PetitionUpdate, PetitionUpdateText
+    from wagtail_petitions.updates.sending import request_send
+
+    call_command("migrate", verbosity=0)
+    if not Site.objects.filter(is_default_site=True, root_page__depth__gt=1).exists():
+        call_command("load_demo_content", site_url=site_url, signatures=0, partner_origin=[site_url])
+    index = Site.objects.get(is_default_site=True).root_page.specific
+    page = PetitionPage(
+        title="Bench updates",
+        slug=UPDATES_SLUG,
+        goal=2_000_000,
+        summary="A petition used by the benchmark.",
+        target="Nobody",
+        consent_text="Benchmark data, deleted after the run.",
+        thank_you_text="Thank you.",
+    )
+    index.add_child(instance=page)
+    page.save_revision().publish()
+    page = PetitionPage.objects.get(pk=page.pk)
+    bulk_load(page, rows, None, consent_updates=True)
+    update = PetitionUpdate.objects.create(page=page)
+    PetitionUpdateText.objects.create(
+        update=update,
+        language=page.locale.language_code,
+        subject="The petition was delivered",
+        body="We handed over your signatures today.\n\nThank you for signing.",
+    )
+    assert request_send(update, user=None)
+    return {"update": update.pk, "recipients": page.get_update_recipients().count()}
+
+
+def update_mails_check(update_pk):
+    from wagtail_petitions.models import PetitionUpdate
+    from wagtail_petitions.updates.sending import delivery_counts
+
+    update = PetitionUpdate.objects.get(pk=update_pk)
+    return {"status": update.status, **delivery_counts(update)}
 
 
 def due_mails():
@@ -250,6 +297,10 @@ def main(argv):
         result = exactness(argv[1], int(argv[2]))
     elif step == "fresh-reads":
         result = fresh_reads()
+    elif step == "update-mails-setup":
+        result = update_mails_setup(argv[1], int(argv[2]))
+    elif step == "update-mails-check":
+        result = update_mails_check(int(argv[1]))
     elif step == "due-mails":
         result = due_mails()
     elif step == "export":

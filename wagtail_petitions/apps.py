@@ -29,6 +29,7 @@ class WagtailPetitionsAppConfig(AppConfig):
         from .page_generation import pages_changed
         from .signals import page_generation_bumped, petition_signed, signatures_counted
         from .webhooks import notices, receivers
+        from .updates.messages import TEST_MAIL, build_test_mails
 
         # What is cached from pages (petition lookups, the site's cached responses) goes stale when a page
         # changes: publishes, unpublishes and moves of any page, saves without a publish (scripts, shell) of the
@@ -64,6 +65,9 @@ class WagtailPetitionsAppConfig(AppConfig):
         # What recount_tallies rebuilds a tally from.
         recount.register_tally_source(recount.counted_signatures)
         recount.register_tally_source(paper.paper_batches)
+
+        # The editor's test send of an update to signers.
+        register_mail(TEST_MAIL, build_test_mails)
 
         checks.register(petition_checks.check_settings, checks.Tags.compatibility)
         checks.register(petition_checks.check_signature_forms, checks.Tags.models)

@@ -160,6 +160,30 @@ class Settings:
         this platform may send for (SPF/DKIM). Default: ``DEFAULT_FROM_EMAIL``."""
         return self._get("MAIL_FROM", "") or settings.DEFAULT_FROM_EMAIL
 
+    # --- updates to signers (``wagtail_petitions.updates``) --------------------------------------------------------
+
+    @property
+    def UPDATE_BATCH_SIZE(self) -> int:
+        """How many update mails the worker renders and sends over one SMTP connection at a time."""
+        return self._get("UPDATE_BATCH_SIZE", 100)
+
+    @property
+    def UPDATE_MAILS_PER_SECOND(self) -> float:
+        """The most update mails the worker sends per second (what the mail provider accepts); 0: no limit."""
+        return self._get("UPDATE_MAILS_PER_SECOND", 20)
+
+    @property
+    def UPDATE_TASK_SECONDS(self) -> float:
+        """How long one sending task runs before it queues the next one, so other tasks (confirmation mails) get
+        the worker in between."""
+        return self._get("UPDATE_TASK_SECONDS", 60)
+
+    @property
+    def UPDATE_STALL_SECONDS(self) -> int:
+        """A send that made no progress for this long (its worker was killed) is resumed by
+        ``manage.py resume_petition_updates`` or the editor's "Resume" button."""
+        return self._get("UPDATE_STALL_SECONDS", 300)
+
     # --- defences against bots and floods (``wagtail_petitions.defence``) ----------------------------------------
 
     @property

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .confirmation import views as confirmation_views
+from .updates import views as update_views
 
 app_name = "wagtail_petitions"
 
@@ -9,4 +10,5 @@ urlpatterns = [
     path("sign/<int:page_id>/", views.sign_from_page, name="sign"),
     path("confirm/<str:token>/", confirmation_views.confirm_signature, name="confirm"),
     path("confirm/<str:token>/resend/", confirmation_views.resend_confirmation, name="confirm-resend"),
+    path("updates/unsubscribe/<str:token>/", update_views.unsubscribe, name="unsubscribe"),
 ]

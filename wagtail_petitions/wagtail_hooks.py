@@ -18,6 +18,7 @@ from .admin.review import ReviewView
 from .admin.sheets import SignatureSheetView
 from .admin.signatures import SignatureViewSet
 from .admin.webhooks import WebhooksViewSetGroup
+from .admin.updates import PetitionUpdateViewSet
 from .models import PetitionPageMixin, Signature, get_signature_models
 
 register_snippet(PartnerViewSet)
@@ -37,6 +38,7 @@ class PetitionsViewSetGroup(ViewSetGroup):
         self.items = [
             *(SignatureViewSet(signature_viewset_name(model), model=model) for model in get_signature_models()),
             PaperBatchViewSet("paper_batches"),
+            PetitionUpdateViewSet("petition_updates"),
         ]
         super().__init__()
 

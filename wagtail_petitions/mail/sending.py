@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from django.core.mail import EmailMessage, get_connection
 
@@ -15,3 +16,11 @@ def send_messages(messages: Sequence[EmailMessage]) -> int:
         return 0
     with get_connection(fail_silently=False) as connection:
         return connection.send_messages(list(messages)) or 0
+
+
+@contextmanager
+def mail_connection() -> Iterator:
+    """One open connection of the configured backend, for a sender that hands messages over one at a time and must
+    know each one's fate (``connection.send_messages([message])`` raises ``smtplib.SMTPException`` if refused)."""
+    with get_connection(fail_silently=False) as connection:
+        yield connection

@@ -8,6 +8,7 @@
 - ``tally``: ``TallyCounter``, ``TallyTotal`` and how the tally is written and read.
 - ``state_counts``: ``StateCounter``: how many signatures are in each state, written with every state change.
 - ``webhooks``: ``WebhookEndpoint`` (a partner's URL and events), ``WebhookDelivery`` (the delivery log).
+- ``updates``: ``PetitionUpdate`` (+ its texts), ``UpdateRecipient``, ``ConsentWithdrawal``.
 """
 
 from ..choices import Channel, PetitionStatus, SignatureState
@@ -31,6 +32,7 @@ from .signatures import AbstractSignature, Signature, SignatureStateChange
 from .state_counts import StateCounter, StateCounts
 from .tally import TallyCounter, TallySnapshot, TallyTotal
 from .webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from .updates import ConsentWithdrawal, PetitionUpdate, PetitionUpdateText, UpdateRecipient, UpdateStatus
 
 __all__ = [
     "AbstractPetitionPage",
@@ -38,6 +40,7 @@ __all__ = [
     "AuditRecord",
     "Channel",
     "DeliveryStatus",
+    "ConsentWithdrawal",
     "DeliveryUpdate",
     "PaperBatch",
     "PaperBatchCorrection",
@@ -45,6 +48,8 @@ __all__ = [
     "PetitionIndexPage",
     "PetitionPage",
     "PetitionPageMixin",
+    "PetitionUpdate",
+    "PetitionUpdateText",
     "PetitionStatus",
     "Signature",
     "SignatureState",
@@ -57,6 +62,8 @@ __all__ = [
     "WebhookDelivery",
     "WebhookEndpoint",
     "WebhookEvent",
+    "UpdateRecipient",
+    "UpdateStatus",
     "get_petition_content_types",
     "get_petition_page_models",
     "get_signature_models",

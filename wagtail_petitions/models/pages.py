@@ -26,7 +26,7 @@ from wagtail.search import index
 
 from ..admin.panels import PetitionFiguresPanel
 from ..blocks import PetitionBodyBlock
-from ..choices import PetitionStatus
+from ..choices import PetitionStatus, SignatureState
 from ..conf import conf
 from ..forms import SignatureForm
 from ..mail import Organiser
@@ -249,6 +249,11 @@ class PetitionPageMixin(models.Model):
     def get_signatures(self):
         """Every signature of this petition (all translations, every state)."""
         return self.get_signature_model().objects.filter(petition_key=self.get_tally_key())
+
+    def get_update_recipients(self):
+        """The signatures updates to signers go to: counted (on a petition that asks for confirmation, confirmed),
+        with "keep me informed" ticked and not withdrawn. Override to narrow it."""
+        return self.get_signatures().filter(state=SignatureState.COUNTED, consent_updates=True)
 
     def get_paper_batches(self):
         return PaperBatch.objects.filter(petition_key=self.get_tally_key())
