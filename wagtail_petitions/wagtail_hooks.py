@@ -11,6 +11,7 @@ from wagtail.snippets.models import register_snippet
 
 from .admin.embed_codes import EmbedCodeView
 from .admin.paper import PaperBatchViewSet
+from .admin.partner_tokens import PartnerAPIViewSetGroup
 from .admin.partners import PartnerViewSet
 from .admin.permissions import petitions_for_user
 from .admin.reports import PetitionReportView, PetitionsReportView
@@ -43,6 +44,11 @@ class PetitionsViewSetGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_petitions_viewsets():
     return PetitionsViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_partner_api_viewsets():
+    return PartnerAPIViewSetGroup()
 
 
 def _namespace(name, patterns):
