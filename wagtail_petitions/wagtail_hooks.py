@@ -128,3 +128,10 @@ def petition_page_header_buttons(page, user, view_name, next_url=None):
             icon_name="doc-full",
             priority=61,
         )
+
+
+@hooks.register("register_log_actions")
+def register_partner_token_log_actions(actions):
+    actions.register_action(
+        "wagtail_petitions.revoke_token", _("Revoke partner API token"), _("Partner API token revoked")
+    )

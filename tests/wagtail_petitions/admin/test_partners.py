@@ -1,6 +1,5 @@
 """Partner snippets: logo, contact and allowed origins."""
 
-
 import pytest
 from django.urls import reverse
 

@@ -1,6 +1,5 @@
 """Printable signature sheets, as HTML and PDF, in each translation's language."""
 
-
 import pytest
 from django.urls import reverse
 
