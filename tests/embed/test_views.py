@@ -146,7 +146,6 @@ def test_widget_without_partner_offers_no_partner_consent(client, petition):
 
 def test_reached_goal_moves_up(client, make_petition):
     from wagtail_petitions.models import TallyCounter
-
     petition = make_petition(goal=10)
     for _ in range(10):
         TallyCounter.objects.add(petition.translation_key)

@@ -25,13 +25,8 @@ def test_a_registered_mail_kind_is_sent_by_the_task(petition):
         return [
             build_message(
                 "wagtail_petitions/mail/confirm_signature",
-                {
-                    "petition": petition,
-                    "signature": {"first_name": "Ada"},
-                    "confirm_url": "https://x/",
-                    "link_days": 1,
-                    "expiry_days": 2,
-                },
+                {"petition": petition, "signature": {"first_name": "Ada"}, "confirm_url": "https://x/", "link_days": 1,
+                 "expiry_days": 2},
                 to="ada@example.org",
                 language="fr",
                 organiser=petition.get_organiser(),

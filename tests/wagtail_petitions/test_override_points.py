@@ -42,7 +42,9 @@ SLUG = "open-letter"
 
 @pytest.fixture
 def letter(site_root):
-    page = ResearchPetitionPage(title="Open letter", slug=SLUG, goal=100, confirmation_required=False, **PETITION_TEXTS)
+    page = ResearchPetitionPage(
+        title="Open letter", slug=SLUG, goal=100, confirmation_required=False, **PETITION_TEXTS
+    )
     site_root.add_child(instance=page)
     page.save_revision().publish()
     return ResearchPetitionPage.objects.get(pk=page.pk)

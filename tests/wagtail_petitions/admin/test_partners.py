@@ -1,5 +1,6 @@
 """Partner snippets: logo, contact and allowed origins."""
 
+
 import pytest
 from django.urls import reverse
 

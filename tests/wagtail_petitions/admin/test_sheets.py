@@ -1,5 +1,6 @@
 """Printable signature sheets, as HTML and PDF, in each translation's language."""
 
+
 import pytest
 from django.urls import reverse
 

@@ -128,10 +128,7 @@ def test_crowd_signs_are_held_and_mailed(
     assert state_of(8) == SignatureState.HELD
     # Every held signer gets the link (the worker sends every due mail, those of the first two as well).
     assert sorted(m.to[0] for m in mailoutbox) == [
-        "ada2@example.org",
-        "ada8@example.org",
-        "x2@campus.example",
-        "x@mailinator.com",
+        "ada2@example.org", "ada8@example.org", "x2@campus.example", "x@mailinator.com"
     ]
     assert petition.get_tally(fresh=True).total == 4
 
