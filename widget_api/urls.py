@@ -15,5 +15,17 @@ urlpatterns = [
     path("v1/petitions/<slug:slug>/challenge/", views.ChallengeView.as_view(), name="petition-challenge"),
     path("v1/partner/petitions/", partner_views.PartnerPetitionListView.as_view(), name="partner-petition-list"),
     path("v1/partner/signatures/", partner_views.PartnerSignatureListView.as_view(), name="partner-signature-list"),
+    path("v1/partner/osdi/", partner_views.OSDIEntryPointView.as_view(), name="partner-osdi-aep"),
+    path("v1/partner/osdi/petitions/", partner_views.OSDIPetitionListView.as_view(), name="partner-osdi-petitions"),
+    path(
+        "v1/partner/osdi/petitions/<slug:slug>/",
+        partner_views.OSDIPetitionView.as_view(),
+        name="partner-osdi-petition",
+    ),
+    path(
+        "v1/partner/osdi/petitions/<slug:slug>/signatures/",
+        partner_views.OSDISignatureListView.as_view(),
+        name="partner-osdi-signatures",
+    ),
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
 ]

@@ -27,7 +27,7 @@ from wagtail_petitions.partner_data import (
     record_access,
 )
 
-from . import pagination, serializers
+from . import osdi, pagination, serializers
 from .authentication import PartnerTokenAuthentication
 from .exports import SignerCSVExport
 from .permissions import HasPartnerScope
@@ -258,3 +258,108 @@ class PartnerSignatureListView(PartnerAPIView):
         if next_url:
             response["Link"] = f'<{next_url}>; rel="next"'
         return response
+
+
+# --- OSDI (``osdi``) -----------------------------------------------------------------------------------------------
+
+
+class OSDIView(PartnerAPIView):
+    renderer_classes = [osdi.HALJSONRenderer, JSONRenderer]
+
+
+class OSDIEntryPointView(OSDIView):
+    """The OSDI API entry point: links to the partner's petitions. Scope ``stats:read``."""
+
+    required_scope = STATS_READ
+
+    @extend_schema(responses=OpenApiTypes.OBJECT, tags=["partner", "osdi"])
+    def get(self, request):
+        return Response(
+            {
+                "motd": "Petitions of this platform, as OSDI resources.",
+                "vendor_name": osdi.SYSTEM,
+                "_links": {
+                    "self": osdi.link(request, "partner-osdi-aep"),
+                    "osdi:petitions": osdi.link(request, "partner-osdi-petitions"),
+                },
+            }
+        )
+
+
+class OSDIPetitionListView(OSDIView):
+    """``osdi:petitions``: the partner's petitions (``total_signatures`` and the partner's own counts). Scope
+    ``stats:read``."""
+
+    required_scope = STATS_READ
+
+    @extend_schema(responses=OpenApiTypes.OBJECT, tags=["partner", "osdi"])
+    def get(self, request):
+        partner = request.auth.partner
+        resources = [
+            osdi.petition_resource(request, petition, partner_figures(petition, partner), partner)
+            for petition in partner_petitions(partner)
+        ]
+        body = osdi.collection("petitions", resources, osdi.link(request, "partner-osdi-petitions"))
+        body.update(total_records=len(resources), total_pages=1, page=1)
+        return Response(body)
+
+
+def partner_petition_by_slug(request, slug):
+    petition = find_petition(slug)
+    if petition is None or not is_partner_petition(petition, request.auth.partner):
+        raise NotFound(_("None of your petitions has this slug."), code="petition_not_found")
+    return petition
+
+
+class OSDIPetitionView(OSDIView):
+    """One ``osdi:petition``. Scope ``stats:read``."""
+
+    required_scope = STATS_READ
+
+    @extend_schema(responses=OpenApiTypes.OBJECT, tags=["partner", "osdi"])
+    def get(self, request, slug):
+        petition = partner_petition_by_slug(request, slug)
+        partner = request.auth.partner
+        return Response(osdi.petition_resource(request, petition, partner_figures(petition, partner), partner))
+
+
+class OSDISignatureListView(OSDIView):
+    """``osdi:signatures`` of a petition: the same signers as ``/api/v1/partner/signatures/`` (this partner's,
+    consenting, counted), each with its ``osdi:person`` embedded; paged by a stable cursor (``_links.next``),
+    ``?since=`` and ``?limit=`` as there. Recorded like every read of signers. Scope ``signers:read``."""
+
+    required_scope = SIGNERS_READ
+    resource = "osdi:signatures"
+
+    @extend_schema(
+        parameters=[p for p in SIGNER_PARAMETERS if p.name in ("since", "cursor", "limit")],
+        responses=OpenApiTypes.OBJECT,
+        tags=["partner", "osdi"],
+    )
+    def get(self, request, slug):
+        petition = partner_petition_by_slug(request, slug)
+        partner = request.auth.partner
+        signatures = partner_signatures(petition, partner, since=parse_since(request.query_params.get("since")))
+        last_pk = pagination.read_cursor(petition, request.query_params.get("cursor"))
+        limit = pagination.read_limit(
+            request.query_params.get("limit"), default=JSON_PAGE_SIZE, maximum=JSON_MAX_PAGE_SIZE
+        )
+        rows, next_pk = pagination.page(signatures, last_pk, limit)
+        record_access(
+            request.auth,
+            resource=self.resource,
+            petition=petition,
+            format="osdi",
+            rows=len(rows),
+            parameters=PartnerSignatureListView.parameters(request),
+        )
+        next_url = PartnerSignatureListView.next_url(request, petition, next_pk)
+        resources = [osdi.signature_resource(request, petition, signature, partner) for signature in rows]
+        body = osdi.collection(
+            "signatures",
+            resources,
+            {"href": request.build_absolute_uri()},
+            {"href": next_url} if next_url else None,
+        )
+        body["_links"]["osdi:petition"] = osdi.link(request, "partner-osdi-petition", petition.slug)
+        return Response(body)
