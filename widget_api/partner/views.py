@@ -95,7 +95,9 @@ class PartnerPetitionListView(PartnerAPIView):
 
     required_scope = STATS_READ
 
-    @extend_schema(responses=serializers.PartnerPetitionListSerializer, tags=["partner"])
+    @extend_schema(
+        responses=serializers.PartnerPetitionListSerializer, tags=["partner"], operation_id="partner_petitions_list"
+    )
     def get(self, request):
         partner = request.auth.partner
         petitions = [self.petition_data(request, petition, partner) for petition in partner_petitions(partner)]
@@ -182,6 +184,7 @@ class PartnerSignatureListView(PartnerAPIView):
             ),
         },
         tags=["partner"],
+        operation_id="partner_signatures_list",
     )
     def get(self, request):
         petition = petition_of_partner(request)
@@ -272,7 +275,7 @@ class OSDIEntryPointView(OSDIView):
 
     required_scope = STATS_READ
 
-    @extend_schema(responses=OpenApiTypes.OBJECT, tags=["partner", "osdi"])
+    @extend_schema(responses=OpenApiTypes.OBJECT, tags=["partner", "osdi"], operation_id="partner_osdi_entry_point")
     def get(self, request):
         return Response(
             {
@@ -292,7 +295,7 @@ class OSDIPetitionListView(OSDIView):
 
     required_scope = STATS_READ
 
-    @extend_schema(responses=OpenApiTypes.OBJECT, tags=["partner", "osdi"])
+    @extend_schema(responses=OpenApiTypes.OBJECT, tags=["partner", "osdi"], operation_id="partner_osdi_petitions_list")
     def get(self, request):
         partner = request.auth.partner
         resources = [
@@ -316,7 +319,9 @@ class OSDIPetitionView(OSDIView):
 
     required_scope = STATS_READ
 
-    @extend_schema(responses=OpenApiTypes.OBJECT, tags=["partner", "osdi"])
+    @extend_schema(
+        responses=OpenApiTypes.OBJECT, tags=["partner", "osdi"], operation_id="partner_osdi_petition_retrieve"
+    )
     def get(self, request, slug):
         petition = partner_petition_by_slug(request, slug)
         partner = request.auth.partner
@@ -335,6 +340,7 @@ class OSDISignatureListView(OSDIView):
         parameters=[p for p in SIGNER_PARAMETERS if p.name in ("since", "cursor", "limit")],
         responses=OpenApiTypes.OBJECT,
         tags=["partner", "osdi"],
+        operation_id="partner_osdi_signatures_list",
     )
     def get(self, request, slug):
         petition = partner_petition_by_slug(request, slug)
