@@ -67,9 +67,13 @@ class PartnerAPIView(APIView):
 def parse_since(value: str | None):
     if not value:
         return None
-    moment = parse_datetime(value)
-    if moment is None and (day := parse_date(value)) is not None:
-        moment = datetime.datetime.combine(day, datetime.time.min)
+    try:
+        # Well formed but impossible values (month 13) raise ValueError.
+        moment = parse_datetime(value)
+        if moment is None and (day := parse_date(value)) is not None:
+            moment = datetime.datetime.combine(day, datetime.time.min)
+    except ValueError:
+        moment = None
     if moment is None:
         raise ValidationError(
             {"since": [_("Give an ISO 8601 date or timestamp, e.g. 2026-05-01T00:00:00Z.")]}, code="invalid"

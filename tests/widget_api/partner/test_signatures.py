@@ -143,7 +143,8 @@ def test_bad_parameters_are_4xx_with_a_code_per_field(world, partner, issue_toke
         return response.json()["errors"][field][0]["code"]
 
     assert error({}, "petition") == "required"
-    assert error({"petition": "stop-spyware", "since": "yesterday"}, "since") == "invalid"
+    for since in ["yesterday", "2026-13-45T00:00:00Z", "2026-02-30", "2026-01-01T25:00"]:
+        assert error({"petition": "stop-spyware", "since": since}, "since") == "invalid"
     for limit in ["0", "-1", "1001", "abc", "1e9"]:
         assert error({"petition": "stop-spyware", "limit": limit}, "limit") == "invalid"
     for cursor in ["x", "eyJhZnRlciI6MH0", "1:2:3"]:
