@@ -11,6 +11,7 @@ from wagtail.snippets.models import register_snippet
 
 from .admin.embed_codes import EmbedCodeView
 from .admin.paper import PaperBatchViewSet
+from .admin.partner_tokens import PartnerAPIViewSetGroup
 from .admin.partners import PartnerViewSet
 from .admin.permissions import petitions_for_user
 from .admin.reports import PetitionReportView, PetitionsReportView
@@ -51,6 +52,11 @@ def register_petitions_viewsets():
 @hooks.register("register_admin_viewset")
 def register_webhooks_viewsets():
     return WebhooksViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_partner_api_viewsets():
+    return PartnerAPIViewSetGroup()
 
 
 def _namespace(name, patterns):
@@ -130,3 +136,10 @@ def petition_page_header_buttons(page, user, view_name, next_url=None):
             icon_name="doc-full",
             priority=61,
         )
+
+
+@hooks.register("register_log_actions")
+def register_partner_token_log_actions(actions):
+    actions.register_action(
+        "wagtail_petitions.revoke_token", _("Revoke partner API token"), _("Partner API token revoked")
+    )

@@ -2,6 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
 from . import views
+from .partner import views as partner_views
 
 app_name = "widget_api"
 
@@ -12,5 +13,19 @@ urlpatterns = [
     path("v1/petitions/<slug:slug>/count/", views.PetitionCountView.as_view(), name="petition-count"),
     path("v1/petitions/<slug:slug>/signatures/", views.SignatureCreateView.as_view(), name="signature-create"),
     path("v1/petitions/<slug:slug>/challenge/", views.ChallengeView.as_view(), name="petition-challenge"),
+    path("v1/partner/petitions/", partner_views.PartnerPetitionListView.as_view(), name="partner-petition-list"),
+    path("v1/partner/signatures/", partner_views.PartnerSignatureListView.as_view(), name="partner-signature-list"),
+    path("v1/partner/osdi/", partner_views.OSDIEntryPointView.as_view(), name="partner-osdi-aep"),
+    path("v1/partner/osdi/petitions/", partner_views.OSDIPetitionListView.as_view(), name="partner-osdi-petitions"),
+    path(
+        "v1/partner/osdi/petitions/<slug:slug>/",
+        partner_views.OSDIPetitionView.as_view(),
+        name="partner-osdi-petition",
+    ),
+    path(
+        "v1/partner/osdi/petitions/<slug:slug>/signatures/",
+        partner_views.OSDISignatureListView.as_view(),
+        name="partner-osdi-signatures",
+    ),
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
 ]

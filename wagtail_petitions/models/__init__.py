@@ -4,6 +4,7 @@
   ``PetitionIndexPage``, and how every petition page type is found.
 - ``signatures``: ``AbstractSignature``, ``Signature``, ``SignatureStateChange``.
 - ``partners``: ``Partner``.
+- ``partner_tokens``: ``PartnerToken`` (scopes ``PartnerScope``) and ``PartnerAccessRecord``: partner API access.
 - ``paper``: ``PaperBatch``, ``PaperBatchCorrection``.
 - ``tally``: ``TallyCounter``, ``TallyTotal`` and how the tally is written and read.
 - ``state_counts``: ``StateCounter``: how many signatures are in each state, written with every state change.
@@ -27,6 +28,7 @@ from .pages import (
     sync_petition_translations,
 )
 from .paper import PaperBatch, PaperBatchCorrection
+from .partner_tokens import PartnerAccessRecord, PartnerScope, PartnerToken
 from .partners import Partner, normalize_origin
 from .signatures import AbstractSignature, Signature, SignatureStateChange
 from .state_counts import StateCounter, StateCounts
@@ -45,6 +47,9 @@ __all__ = [
     "PaperBatch",
     "PaperBatchCorrection",
     "Partner",
+    "PartnerAccessRecord",
+    "PartnerScope",
+    "PartnerToken",
     "PetitionIndexPage",
     "PetitionPage",
     "PetitionPageMixin",
