@@ -2,6 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
 from . import views
+from .partner import webhooks as partner_webhooks
 
 app_name = "widget_api"
 
@@ -12,5 +13,21 @@ urlpatterns = [
     path("v1/petitions/<slug:slug>/count/", views.PetitionCountView.as_view(), name="petition-count"),
     path("v1/petitions/<slug:slug>/signatures/", views.SignatureCreateView.as_view(), name="signature-create"),
     path("v1/petitions/<slug:slug>/challenge/", views.ChallengeView.as_view(), name="petition-challenge"),
+    path("v1/partner/webhooks/", partner_webhooks.WebhookEndpointListView.as_view(), name="partner-webhook-list"),
+    path(
+        "v1/partner/webhooks/<int:pk>/",
+        partner_webhooks.WebhookEndpointDetailView.as_view(),
+        name="partner-webhook-detail",
+    ),
+    path(
+        "v1/partner/webhooks/<int:pk>/deliveries/",
+        partner_webhooks.WebhookDeliveryListView.as_view(),
+        name="partner-webhook-deliveries",
+    ),
+    path(
+        "v1/partner/webhooks/<int:pk>/deliveries/<int:delivery_pk>/replay/",
+        partner_webhooks.WebhookDeliveryReplayView.as_view(),
+        name="partner-webhook-replay",
+    ),
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
