@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from . import views
 from .partner import views as partner_views
+from .partner import webhooks as partner_webhooks
 
 app_name = "widget_api"
 
@@ -26,6 +27,22 @@ urlpatterns = [
         "v1/partner/osdi/petitions/<slug:slug>/signatures/",
         partner_views.OSDISignatureListView.as_view(),
         name="partner-osdi-signatures",
+    ),
+    path("v1/partner/webhooks/", partner_webhooks.WebhookEndpointListView.as_view(), name="partner-webhook-list"),
+    path(
+        "v1/partner/webhooks/<int:pk>/",
+        partner_webhooks.WebhookEndpointDetailView.as_view(),
+        name="partner-webhook-detail",
+    ),
+    path(
+        "v1/partner/webhooks/<int:pk>/deliveries/",
+        partner_webhooks.WebhookDeliveryListView.as_view(),
+        name="partner-webhook-deliveries",
+    ),
+    path(
+        "v1/partner/webhooks/<int:pk>/deliveries/<int:delivery_pk>/replay/",
+        partner_webhooks.WebhookDeliveryReplayView.as_view(),
+        name="partner-webhook-replay",
     ),
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
