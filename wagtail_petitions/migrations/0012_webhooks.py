@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('wagtail_petitions', '0005_confirmation_and_defences'),
+        ("wagtail_petitions", "0011_partner_access"),
     ]
 
     operations = [
