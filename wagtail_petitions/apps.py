@@ -28,8 +28,8 @@ class WagtailPetitionsAppConfig(AppConfig):
         from .models.webhooks import forget_webhook_subscribers
         from .page_generation import pages_changed
         from .signals import page_generation_bumped, petition_signed, signatures_counted
-        from .webhooks import notices, receivers
         from .updates.messages import TEST_MAIL, build_test_mails
+        from .webhooks import notices, receivers
 
         # What is cached from pages (petition lookups, the site's cached responses) goes stale when a page
         # changes: publishes, unpublishes and moves of any page, saves without a publish (scripts, shell) of the

@@ -18,8 +18,8 @@ from .admin.reports import PetitionReportView, PetitionsReportView
 from .admin.review import ReviewView
 from .admin.sheets import SignatureSheetView
 from .admin.signatures import SignatureViewSet
-from .admin.webhooks import WebhooksViewSetGroup
 from .admin.updates import PetitionUpdateViewSet
+from .admin.webhooks import WebhooksViewSetGroup
 from .models import PetitionPageMixin, Signature, get_signature_models
 
 register_snippet(PartnerViewSet)

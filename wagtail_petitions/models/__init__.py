@@ -33,8 +33,8 @@ from .partners import Partner, normalize_origin
 from .signatures import AbstractSignature, Signature, SignatureStateChange
 from .state_counts import StateCounter, StateCounts
 from .tally import TallyCounter, TallySnapshot, TallyTotal
-from .webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from .updates import ConsentWithdrawal, PetitionUpdate, PetitionUpdateText, UpdateRecipient, UpdateStatus
+from .webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
     "AbstractPetitionPage",
