@@ -3,6 +3,7 @@
 - ``pages``: ``PetitionPageMixin`` / ``AbstractPetitionPage`` with their override points, ``PetitionPage``,
   ``PetitionIndexPage``, and how every petition page type is found.
 - ``signatures``: ``AbstractSignature``, ``Signature``, ``SignatureStateChange``.
+- ``consent``: ``ConsentText``: the exact consent and privacy texts signers were shown, once per distinct text.
 - ``partners``: ``Partner``.
 - ``paper``: ``PaperBatch``, ``PaperBatchCorrection``.
 - ``tally``: ``TallyCounter``, ``TallyTotal`` and how the tally is written and read.
@@ -11,6 +12,7 @@
 
 from ..choices import Channel, PetitionStatus, SignatureState
 from .audit import AuditRecord
+from .consent import ConsentText
 from .pages import (
     AbstractPetitionPage,
     DeliveryUpdate,
@@ -35,6 +37,7 @@ __all__ = [
     "AbstractSignature",
     "AuditRecord",
     "Channel",
+    "ConsentText",
     "DeliveryUpdate",
     "PaperBatch",
     "PaperBatchCorrection",

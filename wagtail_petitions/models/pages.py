@@ -8,8 +8,6 @@ French page counts on the English one too. Code that looks for petitions finds e
 form pages.
 """
 
-import hashlib
-import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -32,6 +30,7 @@ from ..forms import SignatureForm
 from ..mail import Organiser
 from ..sanitize import sanitize
 from ..text import normalize_email
+from .consent import ConsentText, consent_digest
 from .paper import PaperBatch
 from .partners import Partner
 from .signatures import Signature
@@ -64,7 +63,7 @@ class PetitionPageMixin(models.Model):
     Override points, used by everything that signs, counts, reports or exports: ``get_signature_model``,
     ``get_signature_form_class``, ``build_signature``, ``get_signatures``, ``get_paper_batches``,
     ``get_tally_key``, ``get_tally``, ``get_state_counts``, ``requires_confirmation``, ``get_organiser``,
-    ``get_consent_text_version``, ``get_displayed_goal``, ``get_delivery_update``, ``is_open``,
+    ``get_consent_text_version``, ``get_consent_texts``, ``get_displayed_goal``, ``get_delivery_update``, ``is_open``,
     ``get_synchronised_fields``.
     """
 
@@ -270,7 +269,8 @@ class PetitionPageMixin(models.Model):
             postal_code=cleaned_data.get("postal_code") or "",
             consent_updates=cleaned_data.get("consent_updates", False),
             consent_partner=partner is not None and cleaned_data.get("consent_partner", False),
-            consent_text_version=self.get_consent_text_version(form),
+            consent_texts=(consent_texts := self.get_consent_texts(form)),
+            consent_text_version=consent_texts.version,
             partner=partner,
             source=cleaned_data.get("source") or "",
             language=self.language_code,
@@ -282,8 +282,18 @@ class PetitionPageMixin(models.Model):
     def get_consent_text_version(self, form=None) -> str:
         """A fingerprint of the exact texts a signer agreed to: the consent and privacy texts and the labels of
         the consent boxes the signing ``form`` showed (in the language it showed them)."""
-        texts = [self.consent_text, self.privacy_text, *(form.get_consent_labels() if form is not None else [])]
-        return hashlib.sha256(json.dumps(texts, ensure_ascii=False).encode()).hexdigest()[:16]
+        labels = form.get_consent_labels() if form is not None else []
+        return consent_digest(self.consent_text, self.privacy_text, [str(label) for label in labels])[:16]
+
+    def get_consent_texts(self, form=None) -> ConsentText:
+        """The stored row of the exact texts a signer agreed to (see ``get_consent_text_version``), linked from
+        the signature: created the first time they are used, then found from a per-process cache."""
+        return ConsentText.objects.for_texts(
+            self.consent_text,
+            self.privacy_text,
+            form.get_consent_labels() if form is not None else [],
+            language=self.language_code,
+        )
 
     def is_open(self, now=None) -> bool:
         if self.status != PetitionStatus.OPEN or not self.live:
@@ -385,7 +395,7 @@ class PetitionPageMixin(models.Model):
 # Columns ``build_signature`` fills itself (the rest of the signature model's columns come from the form).
 _BUILT = frozenset(
     {"first_name", "last_name", "email", "country", "postal_code", "consent_updates", "consent_partner"}
-    | {"partner", "source", "petition_key", "page", "email_normalized", "consent_text_version"}
+    | {"partner", "source", "petition_key", "page", "email_normalized", "consent_text_version", "consent_texts"}
     | {"language", "channel", "state"}
 )
 

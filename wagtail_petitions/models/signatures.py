@@ -12,6 +12,7 @@ from django_countries.fields import CountryField
 from ..choices import Channel, SignatureState
 from ..text import CODE_MAX_LENGTH, EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, POSTAL_CODE_MAX_LENGTH
 from .audit import AuditRecord
+from .consent import ConsentText
 from .partners import Partner
 
 
@@ -45,6 +46,17 @@ class AbstractSignature(models.Model):
     consent_updates = models.BooleanField(_("agreed to updates"), default=False)
     consent_partner = models.BooleanField(_("agreed to partner contact"), default=False)
     consent_text_version = models.CharField(_("consent text version"), max_length=64, blank=True)
+    # The exact texts the signer was shown (stored once per distinct text); empty for signatures made before they
+    # were stored, which keep only ``consent_text_version``.
+    consent_texts = models.ForeignKey(
+        ConsentText,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("consent texts shown"),
+    )
     partner = models.ForeignKey(
         Partner, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("partner")
     )
