@@ -6,6 +6,8 @@
 - ``consent``: ``ConsentText``: the exact consent and privacy texts signers were shown, once per distinct text.
 - ``partners``: ``Partner``.
 - ``paper``: ``PaperBatch``, ``PaperBatchCorrection``.
+- ``rights``: ``SignerLinkRequest`` (a signer asked for the link to their signatures; the worker mails it) and
+  ``SignerDataAction`` (a signature manager's lookup, export or erasure of a signer's data).
 - ``tally``: ``TallyCounter``, ``TallyTotal`` and how the tally is written and read.
 - ``state_counts``: ``StateCounter``: how many signatures are in each state, written with every state change.
 """
@@ -28,6 +30,7 @@ from .pages import (
 )
 from .paper import PaperBatch, PaperBatchCorrection
 from .partners import Partner, normalize_origin
+from .rights import SignerDataAction, SignerLinkRequest
 from .signatures import AbstractSignature, Signature, SignatureStateChange
 from .state_counts import StateCounter, StateCounts
 from .tally import TallyCounter, TallySnapshot, TallyTotal
@@ -47,6 +50,8 @@ __all__ = [
     "PetitionPageMixin",
     "PetitionStatus",
     "Signature",
+    "SignerDataAction",
+    "SignerLinkRequest",
     "SignatureState",
     "SignatureStateChange",
     "StateCounter",

@@ -25,7 +25,9 @@ def test_every_signature_links_to_the_exact_texts_once_per_distinct_text(petitio
     assert ConsentText.objects.count() == 2
     texts = Signature.objects.get(email="ada0@example.org").consent_texts
     assert texts.consent_text == petition.consent_text
-    assert texts.privacy_text == "We delete your data six months after delivery."
+    # The privacy notice as shown: the editor's text, then the platform's (retention, where to erase).
+    assert texts.privacy_text == petition.get_privacy_notice()
+    assert texts.privacy_text.startswith("We delete your data six months after delivery.\n\nWe keep your name")
     assert texts.consent_labels == SignatureForm(partner=None).get_consent_labels()
     assert texts.language == "en"
     assert texts.matches()
@@ -57,8 +59,9 @@ def test_the_labels_are_stored_in_the_language_shown(make_petition, french):
         form = SignatureForm(partner=None)
         labels = form.get_consent_labels()
         row = petition.get_consent_texts(form)
+        notice = petition.get_privacy_notice()
     assert row.consent_labels == labels
-    assert row.digest == consent_digest(petition.consent_text, petition.privacy_text, labels)
+    assert row.digest == consent_digest(petition.consent_text, notice, labels)
 
 
 def test_an_altered_row_no_longer_matches_its_digest(petition):
