@@ -94,9 +94,7 @@ def anonymise_signatures(petition, *, batch_size: int | None = None, on_batch: C
             if not pks:
                 return done
             # The state is kept: no count moves. Rows a signer is erasing right now are already anonymised after.
-            model.objects.filter(pk__in=pks, anonymised_at__isnull=True).update(
-                **values, anonymised_at=timezone.now()
-            )
+            model.objects.filter(pk__in=pks, anonymised_at__isnull=True).update(**values, anonymised_at=timezone.now())
         done += len(pks)
         last = pks[-1]
         if on_batch is not None:

@@ -160,9 +160,7 @@ def test_the_retention_of_a_sites_own_signature_model_covers_its_free_text(site_
     from tests.conftest import PETITION_TEXTS
     from tests.testapp.models import ResearcherSignature, ResearchPetitionPage
 
-    page = ResearchPetitionPage(
-        title="Open letter", slug="open-letter", confirmation_required=False, **PETITION_TEXTS
-    )
+    page = ResearchPetitionPage(title="Open letter", slug="open-letter", confirmation_required=False, **PETITION_TEXTS)
     site_root.add_child(instance=page)
     page.save_revision().publish()
     page.refresh_from_db()
