@@ -129,6 +129,7 @@ def my_signatures_manage(request):
     if action == "erase":
         # The link's own signature may be the one erased: carry on with the signer's remaining ones.
         remaining = [s for s in signatures if s.pk != signature.pk or type(s) is not type(signature)]
-        if remaining:
-            token = make_token(remaining[0])
+        if not remaining:
+            return _respond(request, {"step": "none", "message": message})
+        token = make_token(remaining[0])
     return _signatures_page(request, token, message)

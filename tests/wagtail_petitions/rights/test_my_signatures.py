@@ -158,6 +158,20 @@ def test_withdrawing_consents_and_erasing(client, two_petitions):
     assert stranger.state == SignatureState.COUNTED
 
 
+def test_erasing_the_last_signature(client, petition):
+    signature = sign_petition(petition, signer(1)).signature
+    token = make_token(signature)
+
+    response = client.post(
+        MANAGE, {"token": token, "action": "erase", "signature": f"wagtail_petitions.signature:{signature.pk}"}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Your signature is erased" in html and "No signature with personal data remains" in html
+    assert petition.get_tally(fresh=True).total == 0 and petition.get_state_counts(fresh=True).withdrawn == 1
+
+
 def test_only_post_changes_anything(client, two_petitions):
     anchor = Signature.objects.get(email="ada1@example.org")
     token = make_token(anchor)
