@@ -49,9 +49,13 @@ def chromium():
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    from wagtail_petitions.models.consent import forget_known_texts
+
     cache.clear()
+    forget_known_texts()
     yield
     cache.clear()
+    forget_known_texts()
 
 
 def wagtail_tree_root():

@@ -24,6 +24,8 @@ class SignatureState(models.TextChoices):
     - ``quarantined``: failed the honeypot or the form token; the signer was answered as if it had worked. Never
       counts unless an editor confirms it.
     - ``invalidated``: taken out by an editor (recorded with who and why).
+    - ``withdrawn``: erased at the signer's request (by the signer or by a signature manager): its personal data is
+      gone, it no longer counts, and the public figures show how many were withdrawn.
     """
 
     COUNTED = "counted", _("Counted")
@@ -31,6 +33,7 @@ class SignatureState(models.TextChoices):
     HELD = "held", _("Held for confirmation")
     QUARANTINED = "quarantined", _("Quarantined")
     INVALIDATED = "invalidated", _("Invalidated")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the signer")
 
 
 #: States that await the signer's email confirmation (a confirmation mail goes out for them).

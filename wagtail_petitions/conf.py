@@ -138,6 +138,24 @@ class Settings:
         """At most this many confirmation mails to one address for one signature, however often it is signed."""
         return self._get("CONFIRMATION_MAX_MAILS", 5)
 
+    # --- retention and signers' rights ------------------------------------------------------------------------
+
+    @property
+    def RETENTION_MONTHS(self) -> int:
+        """Default number of months after a petition closes (or is delivered) before its signatures are
+        anonymised; a petition's own "retention" field overrides it. The privacy notice states the same value."""
+        return self._get("RETENTION_MONTHS", 6)
+
+    @property
+    def RETENTION_BATCH_SIZE(self) -> int:
+        """How many signatures ``apply_retention`` anonymises per transaction (memory stays flat)."""
+        return self._get("RETENTION_BATCH_SIZE", 1000)
+
+    @property
+    def SIGNER_LINK_HOURS(self) -> int:
+        """How long the link mailed from "My signatures" (``/petitions/my-signatures/``) works."""
+        return self._get("SIGNER_LINK_HOURS", 24)
+
     @property
     def MAIL_BATCH_SIZE(self) -> int:
         """How many due confirmation mails the worker takes at once (sent over one SMTP connection)."""

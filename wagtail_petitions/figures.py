@@ -32,6 +32,7 @@ class Figures:
     quarantined: int = 0
     invalidated: int = 0
     expired: int = 0
+    withdrawn: int = 0
     requires_confirmation: bool = False
     by_country: list[tuple[str, str, int]] = field(default_factory=list)  # (code, name, count)
     by_partner: list[tuple[str, int]] = field(default_factory=list)  # (name, count)
@@ -60,6 +61,7 @@ def petition_figures(petition, top: int | None = 5) -> Figures:
         quarantined=states.quarantined,
         invalidated=states.invalidated,
         expired=states.expired,
+        withdrawn=states.withdrawn,
         requires_confirmation=petition.requires_confirmation(),
         by_country=by_country[:top] if top else by_country,
         by_partner=by_partner[:top] if top else by_partner,

@@ -1,6 +1,6 @@
 """Every change of a signature's state after signing — email confirmation, an editor's confirmation, invalidation and
-restoration, the expiry of unconfirmed signatures — for any signature model. The tally and the per-state counts
-move with the state, in the same transaction, exactly once.
+restoration, the expiry of unconfirmed signatures, the signer's erasure (withdrawal) — for any signature model. The
+tally and the per-state counts move with the state, in the same transaction, exactly once.
 
 Each change locks the signatures it moves (``select_for_update``) and moves only those still in a state it may
 move from, so two requests changing the same signature at once (a link clicked twice, two editors) change it once.
@@ -226,6 +226,58 @@ def restore_signature(signature, *, user, reason: str = "") -> SignatureStateCha
         reason=(reason or "").strip() or _("Invalidation undone"),
     )
     return _ensure_moved(signature, moved)
+
+
+# --- the signer's rights --------------------------------------------------------------------------------------------
+
+#: Every state a signature can be erased from (all but ``withdrawn``).
+ERASABLE = frozenset(SignatureState) - {SignatureState.WITHDRAWN}
+
+
+def erase_signatures(model, pks, *, user=None, reason: str) -> list:
+    """Erase signatures at their signer's request: their personal data is removed at once
+    (``model.get_anonymised_values()``, consents withdrawn), they leave the tally if they counted — once, however
+    often it is asked — and they count as ``withdrawn``. Recorded (``SignatureStateChange``: who — ``None`` for the
+    signer themself —, when, why) without any of the erased data. Returns the primary keys erased."""
+    reason = _reason_required(reason, _("Give a reason for erasing these signatures."))
+    return change_states(
+        model,
+        pks,
+        to_state=SignatureState.WITHDRAWN,
+        allowed_from=ERASABLE,
+        user=user,
+        reason=reason,
+        updates={
+            **model.get_anonymised_values(),
+            "anonymised_at": timezone.now(),
+            "consent_updates": False,
+            "consent_partner": False,
+        },
+    )
+
+
+def erase_signature(signature, *, user=None, reason: str) -> bool:
+    """Erase one signature (see ``erase_signatures``); ``signature`` is reloaded. Returns whether it was erased now
+    (``False``: it was already)."""
+    moved = bool(erase_signatures(type(signature), [signature.pk], user=user, reason=reason))
+    signature.refresh_from_db()
+    signature.__dict__.pop("is_counted", None)
+    return moved
+
+
+def withdraw_consents(signature, *, updates: bool = False, partner: bool = False) -> list[str]:
+    """The signer withdraws their consent to updates and/or to the partner's contact; returns the consents that
+    were withdrawn now. Not a change of state: nothing is counted differently."""
+    withdrawn = [
+        name
+        for name, asked in (("consent_updates", updates), ("consent_partner", partner))
+        if asked and getattr(signature, name)
+    ]
+    if withdrawn:
+        type(signature).objects.filter(pk=signature.pk).update(**dict.fromkeys(withdrawn, False))
+        for name in withdrawn:
+            setattr(signature, name, False)
+    return withdrawn
 
 
 # --- expiry --------------------------------------------------------------------------------------------------------

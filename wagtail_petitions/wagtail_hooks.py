@@ -13,11 +13,13 @@ from .admin.embed_codes import EmbedCodeView
 from .admin.paper import PaperBatchViewSet
 from .admin.partner_tokens import PartnerAPIViewSetGroup
 from .admin.partners import PartnerViewSet
-from .admin.permissions import petitions_for_user
+from .admin.permissions import can_view_signatures, petitions_for_user
 from .admin.reports import PetitionReportView, PetitionsReportView
+from .admin.retention import RetentionReportView
 from .admin.review import ReviewView
 from .admin.sheets import SignatureSheetView
 from .admin.signatures import SignatureViewSet
+from .admin.signers import SignerDataView
 from .admin.updates import PetitionUpdateViewSet
 from .admin.webhooks import WebhooksViewSetGroup
 from .models import PetitionPageMixin, Signature, get_signature_models
@@ -83,6 +85,20 @@ def register_admin_urls():
             ),
         ),
         path(
+            "petitions/retention/",
+            _namespace(
+                "wagtail_petitions_retention",
+                [
+                    path("", RetentionReportView.as_view(), name="index"),
+                    path("results/", RetentionReportView.as_view(results_only=True), name="index_results"),
+                ],
+            ),
+        ),
+        path(
+            "petitions/signers/",
+            _namespace("wagtail_petitions_signers", [path("", SignerDataView.as_view(), name="index")]),
+        ),
+        path(
             "petitions/embed-code/",
             _namespace("wagtail_petitions_embed_code", [path("", EmbedCodeView.as_view(), name="index")]),
         ),
@@ -114,6 +130,25 @@ def register_petitions_report_menu_item():
         name="petitions",
         icon_name="clipboard-list",
         order=150,
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_retention_report_menu_item():
+    return PetitionCountsMenuItem(
+        _("Retention"), reverse("wagtail_petitions_retention:index"), name="retention", icon_name="time", order=151
+    )
+
+
+class SignerDataMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_view_signatures(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_signer_data_menu_item():
+    return SignerDataMenuItem(
+        _("Signer's data"), reverse("wagtail_petitions_signers:index"), name="signer-data", icon_name="user", order=260
     )
 
 

@@ -55,7 +55,8 @@ class PetitionDetailSerializer(PetitionSummarySerializer):
     hero_caption = serializers.CharField()
     hero_credit = serializers.CharField()
     consent_text = serializers.CharField()
-    privacy_text = serializers.CharField()
+    # The notice as shown under every form: the editor's text and the platform's own (retention, signers' rights).
+    privacy_text = serializers.CharField(source="get_privacy_notice")
     thank_you_text = serializers.CharField()
     share_text = serializers.CharField()
     # Online and paper separately; ``signature_count`` and ``signatures_by_country`` count both.
@@ -63,6 +64,7 @@ class PetitionDetailSerializer(PetitionSummarySerializer):
     signature_count_paper = serializers.SerializerMethodField()
     # Signatures that do not count: taken out by the organisers, and waiting for their signer's email confirmation.
     signatures_invalidated = serializers.SerializerMethodField()
+    signatures_withdrawn = serializers.SerializerMethodField()
     signatures_awaiting_confirmation = serializers.SerializerMethodField()
     confirmation_required = serializers.BooleanField(source="requires_confirmation")
     delivery = serializers.SerializerMethodField()
@@ -82,6 +84,10 @@ class PetitionDetailSerializer(PetitionSummarySerializer):
 
     def get_signatures_invalidated(self, petition) -> int:
         return petition.get_state_counts().invalidated
+
+    def get_signatures_withdrawn(self, petition) -> int:
+        """Signatures erased at their signer's request (no longer counted)."""
+        return petition.get_state_counts().withdrawn
 
     def get_signatures_awaiting_confirmation(self, petition) -> int:
         return petition.get_state_counts().awaiting_confirmation

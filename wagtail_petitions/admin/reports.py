@@ -24,6 +24,7 @@ class PetitionRow:
         self.last_24h = figures.last_24h_online + figures.last_24h_paper
         self.pending, self.held, self.quarantined = figures.pending, figures.held, figures.quarantined
         self.invalidated, self.expired = figures.invalidated, figures.expired
+        self.withdrawn = figures.withdrawn
         self.status = page.get_status_display()
 
 
@@ -47,6 +48,7 @@ class PetitionsReportView(NeutralisedSpreadsheetExportMixin, ReportView):
         "quarantined",
         "invalidated",
         "expired",
+        "withdrawn",
     ]
     export_headings = {
         "last_24h": _("Last 24 hours"),
@@ -55,6 +57,7 @@ class PetitionsReportView(NeutralisedSpreadsheetExportMixin, ReportView):
         "quarantined": _("Quarantined"),
         "invalidated": _("Invalidated"),
         "expired": _("Expired unconfirmed"),
+        "withdrawn": _("Withdrawn"),
     }
 
     @cached_property
@@ -75,6 +78,7 @@ class PetitionsReportView(NeutralisedSpreadsheetExportMixin, ReportView):
             Column("quarantined", label=_("Quarantined")),
             Column("invalidated", label=_("Invalidated")),
             Column("expired", label=_("Expired unconfirmed")),
+            Column("withdrawn", label=_("Withdrawn")),
         ]
 
     def dispatch(self, request, *args, **kwargs):

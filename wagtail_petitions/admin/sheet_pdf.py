@@ -90,7 +90,7 @@ def render_signature_sheet_pdf(petition, rows: int = 20) -> bytes:
             )
         )
         story += [Spacer(1, 4 * mm), table, Spacer(1, 4 * mm)]
-        notice = petition.privacy_text or petition.consent_text
+        notice = petition.get_privacy_notice()
         if notice:
             story.append(para(_("Privacy notice: %(notice)s") % {"notice": notice}, "small"))
         story.append(

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("wagtail_petitions", "0005_confirmation_and_defences"),
+        ("wagtail_petitions", "0009_signers_rights"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -3,9 +3,12 @@
 - ``pages``: ``PetitionPageMixin`` / ``AbstractPetitionPage`` with their override points, ``PetitionPage``,
   ``PetitionIndexPage``, and how every petition page type is found.
 - ``signatures``: ``AbstractSignature``, ``Signature``, ``SignatureStateChange``.
+- ``consent``: ``ConsentText``: the exact consent and privacy texts signers were shown, once per distinct text.
 - ``partners``: ``Partner``.
 - ``partner_tokens``: ``PartnerToken`` (scopes ``PartnerScope``) and ``PartnerAccessRecord``: partner API access.
 - ``paper``: ``PaperBatch``, ``PaperBatchCorrection``.
+- ``rights``: ``SignerLinkRequest`` (a signer asked for the link to their signatures; the worker mails it) and
+  ``SignerDataAction`` (a signature manager's lookup, export or erasure of a signer's data).
 - ``tally``: ``TallyCounter``, ``TallyTotal`` and how the tally is written and read.
 - ``state_counts``: ``StateCounter``: how many signatures are in each state, written with every state change.
 - ``webhooks``: ``WebhookEndpoint`` (a partner's URL and events), ``WebhookDelivery`` (the delivery log).
@@ -14,6 +17,7 @@
 
 from ..choices import Channel, PetitionStatus, SignatureState
 from .audit import AuditRecord
+from .consent import ConsentText
 from .pages import (
     AbstractPetitionPage,
     DeliveryUpdate,
@@ -30,6 +34,7 @@ from .pages import (
 from .paper import PaperBatch, PaperBatchCorrection
 from .partner_tokens import PartnerAccessRecord, PartnerScope, PartnerToken
 from .partners import Partner, normalize_origin
+from .rights import SignerDataAction, SignerLinkRequest
 from .signatures import AbstractSignature, Signature, SignatureStateChange
 from .state_counts import StateCounter, StateCounts
 from .tally import TallyCounter, TallySnapshot, TallyTotal
@@ -43,6 +48,7 @@ __all__ = [
     "Channel",
     "DeliveryStatus",
     "ConsentWithdrawal",
+    "ConsentText",
     "DeliveryUpdate",
     "PaperBatch",
     "PaperBatchCorrection",
@@ -57,6 +63,8 @@ __all__ = [
     "PetitionUpdateText",
     "PetitionStatus",
     "Signature",
+    "SignerDataAction",
+    "SignerLinkRequest",
     "SignatureState",
     "SignatureStateChange",
     "StateCounter",

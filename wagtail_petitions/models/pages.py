@@ -8,14 +8,15 @@ French page counts on the English one too. Code that looks for petitions finds e
 form pages.
 """
 
-import hashlib
-import json
+import calendar
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urljoin
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.models import get_field_value
@@ -32,6 +33,7 @@ from ..forms import SignatureForm
 from ..mail import Organiser
 from ..sanitize import sanitize
 from ..text import normalize_email
+from .consent import ConsentText, consent_digest
 from .paper import PaperBatch
 from .partners import Partner
 from .signatures import Signature
@@ -46,6 +48,13 @@ class DeliveryUpdate:
     delivered_on: date | None
     text: str
     image: object = None  # a Wagtail image, or None
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus ``months`` calendar months (the last day of the month when that month is shorter)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def next_goal(goal: int) -> int:
@@ -64,7 +73,8 @@ class PetitionPageMixin(models.Model):
     Override points, used by everything that signs, counts, reports or exports: ``get_signature_model``,
     ``get_signature_form_class``, ``build_signature``, ``get_signatures``, ``get_paper_batches``,
     ``get_tally_key``, ``get_tally``, ``get_state_counts``, ``requires_confirmation``, ``get_organiser``,
-    ``get_consent_text_version``, ``get_displayed_goal``, ``get_delivery_update``, ``is_open``,
+    ``get_consent_text_version``, ``get_consent_texts``, ``get_privacy_notice``, ``get_retention_months``,
+    ``get_retention_start``, ``get_retention_due``, ``get_displayed_goal``, ``get_delivery_update``, ``is_open``,
     ``get_synchronised_fields``.
     """
 
@@ -136,6 +146,16 @@ class PetitionPageMixin(models.Model):
             "signing. Nothing is asked from any other site."
         ),
     )
+    retention_months = models.PositiveSmallIntegerField(
+        _("keep signers' data for (months)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Months after the petition closes or is delivered before signers' names, emails and postal codes are "
+            "removed (the counts stay). Empty: the site's default. The privacy notice states it."
+        ),
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True, editable=False)
     organiser_name = models.CharField(
         _("organiser"),
         max_length=255,
@@ -162,6 +182,8 @@ class PetitionPageMixin(models.Model):
         "delivery_image",
         "confirmation_required",
         "proof_of_work",
+        "retention_months",
+        "closed_on",
     ]
 
     petition_panels = [
@@ -178,6 +200,7 @@ class PetitionPageMixin(models.Model):
                 FieldRowPanel([FieldPanel("goal"), FieldPanel("goal_is_fixed")]),
                 FieldRowPanel([FieldPanel("status"), FieldPanel("closes_at")]),
                 FieldRowPanel([FieldPanel("confirmation_required"), FieldPanel("proof_of_work")]),
+                FieldPanel("retention_months"),
             ],
             heading=_("Signing"),
         ),
@@ -203,6 +226,14 @@ class PetitionPageMixin(models.Model):
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        # The retention clock starts the day the petition stops taking signatures.
+        if self.status == PetitionStatus.OPEN:
+            self.closed_on = None
+        elif self.closed_on is None:
+            self.closed_on = timezone.localdate()
+        return super().save(*args, **kwargs)
 
     # --- override points -------------------------------------------------------------------------------------
 
@@ -275,7 +306,8 @@ class PetitionPageMixin(models.Model):
             postal_code=cleaned_data.get("postal_code") or "",
             consent_updates=cleaned_data.get("consent_updates", False),
             consent_partner=partner is not None and cleaned_data.get("consent_partner", False),
-            consent_text_version=self.get_consent_text_version(form),
+            consent_texts=(consent_texts := self.get_consent_texts(form)),
+            consent_text_version=consent_texts.version,
             partner=partner,
             source=cleaned_data.get("source") or "",
             language=self.language_code,
@@ -287,8 +319,57 @@ class PetitionPageMixin(models.Model):
     def get_consent_text_version(self, form=None) -> str:
         """A fingerprint of the exact texts a signer agreed to: the consent and privacy texts and the labels of
         the consent boxes the signing ``form`` showed (in the language it showed them)."""
-        texts = [self.consent_text, self.privacy_text, *(form.get_consent_labels() if form is not None else [])]
-        return hashlib.sha256(json.dumps(texts, ensure_ascii=False).encode()).hexdigest()[:16]
+        labels = form.get_consent_labels() if form is not None else []
+        return consent_digest(self.consent_text, self.get_privacy_notice(), [str(label) for label in labels])[:16]
+
+    def get_retention_months(self) -> int:
+        """Months after closing or delivery before the signatures are anonymised."""
+        return self.retention_months if self.retention_months is not None else conf.RETENTION_MONTHS
+
+    def get_retention_start(self) -> date | None:
+        """The day the retention clock starts: delivery, else closing (the day the status left "open", or the
+        closing date once passed); ``None`` while the petition takes signatures."""
+        if self.status == PetitionStatus.DELIVERED and self.delivered_on:
+            return self.delivered_on
+        if self.status != PetitionStatus.OPEN and self.closed_on:
+            return self.closed_on
+        if self.closes_at is not None and self.closes_at <= timezone.now():
+            return timezone.localdate(self.closes_at)
+        return None
+
+    def get_retention_due(self) -> date | None:
+        """The day from which the signatures are anonymised (``None`` while the petition is open)."""
+        start = self.get_retention_start()
+        return None if start is None else add_months(start, self.get_retention_months())
+
+    def get_privacy_notice(self) -> str:
+        """The privacy notice as shown under every form, sheet and widget: the editor's ``privacy_text`` and what
+        the platform does (how long data is kept, where to see or erase a signature). Stored and hashed with the
+        signature's consent (``get_consent_texts``)."""
+        platform = _(
+            "We keep your name, email and postal code until %(months)s months after the petition is delivered or "
+            "closed; then they are deleted and only the numbers remain. See, download or erase your signature at "
+            "%(path)s."
+        ) % {"months": self.get_retention_months(), "path": self.get_my_signatures_url()}
+        return "\n\n".join(part for part in (self.privacy_text.strip(), str(platform)) if part)
+
+    def get_my_signatures_url(self) -> str:
+        """The absolute address of the page where signers see, download and erase their signatures, on this
+        petition's site (kept on the instance: signing reads it for every signature)."""
+        if "_my_signatures_url" not in self.__dict__:
+            root = self.get_full_url() or ""
+            self.__dict__["_my_signatures_url"] = urljoin(root, reverse("wagtail_petitions:my_signatures"))
+        return self.__dict__["_my_signatures_url"]
+
+    def get_consent_texts(self, form=None) -> ConsentText:
+        """The stored row of the exact texts a signer agreed to (see ``get_consent_text_version``), linked from
+        the signature: created the first time they are used, then found from a per-process cache."""
+        return ConsentText.objects.for_texts(
+            self.consent_text,
+            self.get_privacy_notice(),
+            form.get_consent_labels() if form is not None else [],
+            language=self.language_code,
+        )
 
     def is_open(self, now=None) -> bool:
         if self.status != PetitionStatus.OPEN or not self.live:
@@ -390,7 +471,7 @@ class PetitionPageMixin(models.Model):
 # Columns ``build_signature`` fills itself (the rest of the signature model's columns come from the form).
 _BUILT = frozenset(
     {"first_name", "last_name", "email", "country", "postal_code", "consent_updates", "consent_partner"}
-    | {"partner", "source", "petition_key", "page", "email_normalized", "consent_text_version"}
+    | {"partner", "source", "petition_key", "page", "email_normalized", "consent_text_version", "consent_texts"}
     | {"language", "channel", "state"}
 )
 

@@ -53,6 +53,8 @@ class PaperBatch(models.Model):
         verbose_name=_("entered by"),
     )
     entered_at = models.DateTimeField(_("entered at"), default=timezone.now, editable=False)
+    # Set when retention emptied the note (it may name people); the numbers stay.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
     panels = [
         FieldPanel("page"),

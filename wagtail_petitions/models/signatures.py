@@ -4,6 +4,8 @@ concrete ``Signature``, and the record of each invalidation or restoration."""
 import swapper
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Cast, Concat, TruncDay
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +14,7 @@ from django_countries.fields import CountryField
 from ..choices import Channel, SignatureState
 from ..text import CODE_MAX_LENGTH, EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, POSTAL_CODE_MAX_LENGTH
 from .audit import AuditRecord
+from .consent import ConsentText
 from .partners import Partner
 
 
@@ -45,6 +48,17 @@ class AbstractSignature(models.Model):
     consent_updates = models.BooleanField(_("agreed to updates"), default=False)
     consent_partner = models.BooleanField(_("agreed to partner contact"), default=False)
     consent_text_version = models.CharField(_("consent text version"), max_length=64, blank=True)
+    # The exact texts the signer was shown (stored once per distinct text); empty for signatures made before they
+    # were stored, which keep only ``consent_text_version``.
+    consent_texts = models.ForeignKey(
+        ConsentText,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("consent texts shown"),
+    )
     partner = models.ForeignKey(
         Partner, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("partner")
     )
@@ -65,6 +79,28 @@ class AbstractSignature(models.Model):
     # (never the address), and the codes of what raised suspicion. Cleared once the signature is confirmed.
     connection_hash = models.CharField(_("connection"), max_length=32, blank=True, editable=False)
     screening = models.CharField(_("suspicion"), max_length=128, blank=True, editable=False)
+    # Set when the personal data was removed (``get_anonymised_values``): by retention or by the signer's erasure.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
+
+    #: What anonymisation keeps: what every count, chart, export of figures and recount is made of, and the proof of
+    #: consent. Every other text column (names, email, postal code, free text of a site's own fields) is emptied.
+    retained_fields = frozenset(
+        {
+            "petition_key",
+            "page",
+            "country",
+            "partner",
+            "source",
+            "language",
+            "channel",
+            "state",
+            "consent_updates",
+            "consent_partner",
+            "consent_text_version",
+            "consent_texts",
+            "confirmation_mails",
+        }
+    )
 
     class Meta:
         abstract = True
@@ -95,6 +131,30 @@ class AbstractSignature(models.Model):
 
     def __str__(self):
         return f"{self.first_name} {self.last_name}"
+
+    @classmethod
+    def get_anonymised_values(cls) -> dict:
+        """The columns to set (values or expressions, for ``QuerySet.update``) to remove a signature's personal
+        data: every text column not in ``retained_fields`` emptied, the normalised email replaced by ``#<pk>`` (no
+        ``@``: never an address, and unique, so the one-per-signer constraint holds), the signing and confirmation
+        times cut to their day (in the site's time zone, so figures by day do not move), the mail times cleared.
+        Override to cover columns of your own that are not text."""
+        values: dict = {}
+        for field in cls._meta.concrete_fields:
+            if field.primary_key or field.name in cls.retained_fields:
+                continue
+            if isinstance(field, (models.CharField, models.TextField)) and not field.choices:
+                values[field.attname] = None if field.null else ""
+        values["email_normalized"] = Concat(Value("#"), Cast("pk", output_field=models.CharField()))
+        values["created_at"] = TruncDay("created_at")
+        values["confirmed_at"] = TruncDay("confirmed_at")
+        values["confirmation_due_at"] = None
+        values["confirmation_sent_at"] = None
+        return values
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_at is not None
 
     @cached_property
     def is_counted(self) -> bool:

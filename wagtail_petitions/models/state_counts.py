@@ -32,6 +32,8 @@ class StateCounts:
     quarantined: int = 0
     invalidated: int = 0
     expired: int = 0
+    #: Erased at their signer's request: rows without personal data, out of the tally.
+    withdrawn: int = 0
 
     @property
     def awaiting_confirmation(self) -> int:
@@ -41,7 +43,7 @@ class StateCounts:
     @property
     def signatures(self) -> int:
         """Every signature row there is (every state)."""
-        return self.counted + self.pending + self.held + self.quarantined + self.invalidated
+        return self.counted + self.pending + self.held + self.quarantined + self.invalidated + self.withdrawn
 
 
 class StateCounterManager(models.Manager):
