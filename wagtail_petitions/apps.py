@@ -45,6 +45,8 @@ class WagtailPetitionsAppConfig(AppConfig):
         # What recount_tallies rebuilds a tally from.
         recount.register_tally_source(recount.counted_signatures)
         recount.register_tally_source(paper.paper_batches)
+        recount.register_history_source(recount.counted_signature_hours)
+        recount.register_history_source(paper.paper_history)
 
         checks.register(petition_checks.check_settings, checks.Tags.compatibility)
         checks.register(petition_checks.check_signature_forms, checks.Tags.models)

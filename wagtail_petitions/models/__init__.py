@@ -5,7 +5,8 @@
 - ``signatures``: ``AbstractSignature``, ``Signature``, ``SignatureStateChange``.
 - ``partners``: ``Partner``.
 - ``paper``: ``PaperBatch``, ``PaperBatchCorrection``.
-- ``tally``: ``TallyCounter``, ``TallyTotal`` and how the tally is written and read.
+- ``tally``: ``TallyCounter``, ``TallyTotal``, ``TallyHistory`` (the count over time) and how they are written and
+  read.
 - ``state_counts``: ``StateCounter``: how many signatures are in each state, written with every state change.
 """
 
@@ -28,7 +29,7 @@ from .paper import PaperBatch, PaperBatchCorrection
 from .partners import Partner, normalize_origin
 from .signatures import AbstractSignature, Signature, SignatureStateChange
 from .state_counts import StateCounter, StateCounts
-from .tally import TallyCounter, TallySnapshot, TallyTotal
+from .tally import TallyCounter, TallyHistory, TallySnapshot, TallyTotal
 
 __all__ = [
     "AbstractPetitionPage",
@@ -49,6 +50,7 @@ __all__ = [
     "StateCounter",
     "StateCounts",
     "TallyCounter",
+    "TallyHistory",
     "TallySnapshot",
     "TallyTotal",
     "get_petition_content_types",
