@@ -16,10 +16,12 @@ from datetime import date
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.models import get_field_value
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Page, get_page_models
 from wagtail.search import index
@@ -28,6 +30,7 @@ from ..admin.panels import PetitionFiguresPanel
 from ..blocks import PetitionBodyBlock
 from ..choices import PetitionStatus
 from ..conf import conf
+from ..figures_page import figures_page_context
 from ..forms import SignatureForm
 from ..mail import Organiser
 from ..sanitize import sanitize
@@ -58,14 +61,16 @@ def next_goal(goal: int) -> int:
     return -(-raw // magnitude) * magnitude
 
 
-class PetitionPageMixin(models.Model):
+class PetitionPageMixin(RoutablePageMixin, models.Model):
     """Fields and behaviour of a petition; mix into a Page model (see ``AbstractPetitionPage``).
 
     Override points, used by everything that signs, counts, reports or exports: ``get_signature_model``,
     ``get_signature_form_class``, ``build_signature``, ``get_signatures``, ``get_paper_batches``,
     ``get_tally_key``, ``get_tally``, ``get_state_counts``, ``requires_confirmation``, ``get_organiser``,
     ``get_consent_text_version``, ``get_displayed_goal``, ``get_delivery_update``, ``is_open``,
-    ``get_synchronised_fields``.
+    ``get_synchronised_fields``, ``get_figures_url``, ``get_figures_template``, ``get_figures_context``.
+
+    A routable page (``RoutablePageMixin``): ``<petition URL>figures/`` is the petition's public figures page.
     """
 
     hero_image = models.ForeignKey(
@@ -336,6 +341,27 @@ class PetitionPageMixin(models.Model):
 
     def get_synchronised_fields(self) -> list[str]:
         return list(self.synchronised_fields)
+
+    # --- the public figures page (``<petition URL>figures/``) -----------------------------------------------------
+
+    figures_template = "wagtail_petitions/petition_figures.html"
+
+    def get_figures_url(self, request=None) -> str | None:
+        """The path (or URL, on another site) of this petition's figures page, ``None`` while it has no URL."""
+        url = self.get_url(request)
+        return url + self.reverse_subpage("figures").lstrip("/") if url else None
+
+    def get_figures_template(self, request) -> str:
+        return self.figures_template
+
+    def get_figures_context(self, request) -> dict:
+        """What the figures page shows: the public figures (``wagtail_petitions.public_figures``) with their charts
+        and tables."""
+        return figures_page_context(self, request)
+
+    @path("figures/", name="figures")
+    def figures_view(self, request):
+        return TemplateResponse(request, self.get_figures_template(request), self.get_figures_context(request))
 
     # --- derived values -----------------------------------------------------------------------------------------
 
