@@ -30,7 +30,7 @@ from ..admin.panels import PetitionFiguresPanel
 from ..blocks import PetitionBodyBlock
 from ..choices import PetitionStatus
 from ..conf import conf
-from ..figures_page import figures_page_context
+from ..figures_page import figures_map_response, figures_page_context
 from ..forms import SignatureForm
 from ..mail import Organiser
 from ..sanitize import sanitize
@@ -362,6 +362,12 @@ class PetitionPageMixin(RoutablePageMixin, models.Model):
     @path("figures/", name="figures")
     def figures_view(self, request):
         return TemplateResponse(request, self.get_figures_template(request), self.get_figures_context(request))
+
+    @path("figures/map/", name="figures-map")
+    def figures_map_view(self, request):
+        """The world map of the figures page: a plain SVG file (no script), shown with an ``<img>`` beside its
+        table, so the page stays small and browsers keep the map."""
+        return figures_map_response(self)
 
     # --- derived values -----------------------------------------------------------------------------------------
 
