@@ -34,6 +34,7 @@ from ..figures_page import figures_map_response, figures_page_context
 from ..forms import SignatureForm
 from ..mail import Organiser
 from ..sanitize import sanitize
+from ..share_card import share_card_response
 from ..text import normalize_email
 from .paper import PaperBatch
 from .partners import Partner
@@ -362,6 +363,20 @@ class PetitionPageMixin(RoutablePageMixin, models.Model):
     @path("figures/", name="figures")
     def figures_view(self, request):
         return TemplateResponse(request, self.get_figures_template(request), self.get_figures_context(request))
+
+    def get_share_card_url(self, request=None) -> str | None:
+        """The full URL of this petition's share card (``og:image``), ``None`` while it has no URL."""
+        url = self.get_full_url(request)
+        return url + self.reverse_subpage("share-card").lstrip("/") if url else None
+
+    def get_share_alternates(self) -> list:
+        """The live translations of this petition (this page included): ``hreflang`` and ``og:locale`` alternates."""
+        return list(self.get_translations(inclusive=True).live().select_related("locale").specific())
+
+    @path("share-card/", name="share-card")
+    def share_card_view(self, request):
+        """The share card: a 1200x630 PNG with the title, hero image and live count (``wagtail_petitions.share_card``)."""
+        return share_card_response(self, request)
 
     @path("figures/map/", name="figures-map")
     def figures_map_view(self, request):
