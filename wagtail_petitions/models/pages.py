@@ -375,7 +375,7 @@ class PetitionPageMixin(RoutablePageMixin, models.Model):
 
     @path("share-card/", name="share-card")
     def share_card_view(self, request):
-        """The share card: a 1200x630 PNG with the title, hero image and live count (``wagtail_petitions.share_card``)."""
+        """The share card: a 1200x630 PNG of the title, hero image and live count (``share_card``)."""
         return share_card_response(self, request)
 
     @path("figures/map/", name="figures-map")
