@@ -14,5 +14,6 @@ urlpatterns = [
     path("v1/petitions/<slug:slug>/challenge/", views.ChallengeView.as_view(), name="petition-challenge"),
     path("v1/petitions/<slug:slug>/stats/", views.PetitionStatsView.as_view(), name="petition-stats"),
     path("v1/petitions/<slug:slug>/history/", views.PetitionHistoryView.as_view(), name="petition-history"),
+    path("v1/petitions/<slug:slug>/badge.svg", views.PetitionBadgeView.as_view(), name="petition-badge"),
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
 ]

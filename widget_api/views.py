@@ -3,6 +3,7 @@
 import hashlib
 import json
 
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -16,6 +17,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from wagtail_petitions.badge import badge_svg
 from wagtail_petitions.choices import PetitionStatus
 from wagtail_petitions.conf import conf
 from wagtail_petitions.defence import Client
@@ -378,3 +380,29 @@ class PetitionHistoryView(OpenDataView):
             f"{petition.slug}-history-{interval}.csv",
         )
         return self.respond(request, data, table)
+
+
+class PetitionBadgeView(OpenDataView):
+    """A counter badge for articles: an SVG saying "12,345 signatures" in the requested language (``?lang=``), no
+    script, cacheable, from any origin."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("lang", str, required=False, description="The language of the text.")],
+        responses={(200, "image/svg+xml"): str},
+    )
+    def get(self, request, slug):
+        petition = get_petition_or_404(request, slug)
+        svg = badge_svg(petition.get_tally().total, translation.get_language() or petition.language_code)
+        etag = f'"{hashlib.blake2b(svg.encode(), digest_size=12).hexdigest()}"'
+        response = get_conditional_response(request, etag=etag) or HttpResponse(
+            svg, content_type="image/svg+xml; charset=utf-8"
+        )
+        response["ETag"] = etag
+        response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=conf.FIGURES_MAX_AGE,
+            stale_while_revalidate=conf.FIGURES_STALE_WHILE_REVALIDATE,
+        )
+        return response

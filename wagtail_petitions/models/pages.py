@@ -362,7 +362,10 @@ class PetitionPageMixin(RoutablePageMixin, models.Model):
 
     @path("figures/", name="figures")
     def figures_view(self, request):
-        return TemplateResponse(request, self.get_figures_template(request), self.get_figures_context(request))
+        response = TemplateResponse(request, self.get_figures_template(request), self.get_figures_context(request))
+        # Newsrooms embed it (oEmbed ``rich``): any site may frame it; it has no form and sets no cookie.
+        response.xframe_options_exempt = True
+        return response
 
     def get_share_card_url(self, request=None) -> str | None:
         """The full URL of this petition's share card (``og:image``), ``None`` while it has no URL."""
