@@ -30,7 +30,8 @@ def test_badge_says_the_tally_in_the_requested_language(client, petition):
     assert response["Access-Control-Allow-Origin"] == "*"
     assert "max-age=" in response["Cache-Control"]
     assert client.get(BADGE, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
-    assert "signatures" in client.get(BADGE, {"lang": "fr"}).content.decode()
+    assert "<title>3 signatures</title>" in client.get(BADGE, {"lang": "fr"}).content.decode()
+    assert "<title>3 Unterschriften</title>" in client.get(BADGE, {"lang": "de"}).content.decode()
     sign_petition(petition, signer(9))
     assert "<title>4 signatures</title>" in client.get(BADGE).content.decode()
     assert client.get("/api/v1/petitions/nope/badge.svg").status_code == 404
