@@ -102,6 +102,7 @@ def test_every_translation_has_the_figures_in_its_language(client, story, site_r
     html = client.get(url).content.decode()
     assert '<html lang="fr"' in html
     assert "Sénégal" in html
+    assert "Comment ces chiffres sont comptés" in html and "Signatures dans le temps" in html
     assert "1\u202f234" in html or "1 234" in html or "1\xa0234" in html
 
 
