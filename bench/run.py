@@ -356,6 +356,15 @@ def report(results):
         ),
         ("count read ≥ 0.8× constant-JSON floor", ratio(r["count"]["rps"], r["floor_json"]["rps"]), ">=", 0.8),
         ("petition page ≥ 0.5× constant-JSON floor", ratio(r["page"]["rps"], r["floor_json"]["rps"]), ">=", 0.5),
+        ("stats read ≥ 0.8× constant-JSON floor", ratio(r["stats"]["rps"], r["floor_json"]["rps"]), ">=", 0.8),
+        ("history read ≥ 0.8× constant-JSON floor", ratio(r["history"]["rps"], r["floor_json"]["rps"]), ">=", 0.8),
+        ("share card hit ≥ 0.8× count read", ratio(r["card"]["rps"], r["count"]["rps"]), ">=", 0.8),
+        (
+            "stats built from the DB at 1M ≤ 1.2× at 1k",
+            ratio(results["growth"]["stats_read_ms_growth-1m"], results["growth"]["stats_read_ms_growth-1k"]),
+            "<=",
+            1.2,
+        ),
         (
             "count p50 at 1M ≤ 1.2× at 1k",
             ratio(results["growth"]["count_p50_ms_1m"], results["growth"]["count_p50_ms_1k"]),
@@ -394,7 +403,8 @@ def report(results):
         "-" * 90,
         f"growth: count p50 {g['count_p50_ms_1k']} ms at 1k vs {g['count_p50_ms_1m']} ms at 1M (wrk, cached path); "
         f"tally read from the DB {g['tally_read_ms_growth-1k']} ms vs {g['tally_read_ms_growth-1m']} ms "
-        f"(a row count would take {g['row_count_ms_growth-1k']} ms vs {g['row_count_ms_growth-1m']} ms)",
+        f"(a row count would take {g['row_count_ms_growth-1k']} ms vs {g['row_count_ms_growth-1m']} ms); "
+        f"stats built from the DB {g['stats_read_ms_growth-1k']} ms vs {g['stats_read_ms_growth-1m']} ms",
         f"exactness: {e['accepted_201_seen_by_wrk']} accepted (201) seen by wrk, {e['accepted_201_answered']} answered "
         f"(stored Idempotency-Key answers; wrk drops the replies in flight when it stops), {e['signature_rows']} rows,"
         f" {e['distinct_signers']} distinct signers, tally {e['tally']}, recount drifts {e['recount_drifts']} -> "
@@ -500,6 +510,10 @@ def main():
         # Diagnostic: what the key and the partner lookup cost (another petition, so exactness stays simple).
         "sign, no key/partner (diagnostic)": (api + "stop-spyware/signatures/", "sign-bare", tokens["stop-spyware"]),
         "petition page: GET": (server.url + "/bench-sign/", "get", ""),
+        # Open data and share links (issue 14): served from the response cache like the count.
+        "stats: GET stats/": (api + "bench-sign/stats/", "get", ""),
+        "history: GET history/?interval=hour": (api + "bench-sign/history/?interval=hour", "get", ""),
+        "share card: GET share-card/ (hit)": (server.url + "/bench-sign/share-card/", "get", ""),
     }
     growth_rows = {size: f"{server.url}/api/v1/petitions/growth-{size}/count/" for size in ("1k", "1m")}
     # Rows take turns, a slice at a time, so a change in the machine's load hits every row alike.
@@ -531,6 +545,7 @@ def main():
 
     # The table's row names, shortened for the ratios.
     short = ["floor_json", "floor_insert", "peer", "sign", "sign_confirm", "count", "sign_bare", "page"]
+    short += ["stats", "history", "card"]
     named = dict(zip(short, runs.values(), strict=True))
     results["runs"] = named
     results["table"] = runs
@@ -548,7 +563,9 @@ def main():
     results["memory"] = memory
     log(f"an update to {args.update_mails:,} signers, sent by the task worker")
     results["update_mails"] = update_mail_row(site_url, args.update_mails, env)
-    product_runs = [named[k] for k in ("sign", "sign_confirm", "sign_bare", "count", "page")]
+    product_runs = [
+        named[k] for k in ("sign", "sign_confirm", "sign_bare", "count", "page", "stats", "history", "card")
+    ]
     product_runs += growth["1k"] + growth["1m"]
     results["errors"] = sum(run["non_2xx"] + run["socket_errors"] for run in product_runs)
     results["bench_seconds"] = round(time.time() - started)

@@ -1,7 +1,8 @@
 """oEmbed provider: ``GET /oembed?url=<petition page URL>&maxwidth=&maxheight=&format=json``.
 
 Answers ``type: "rich"`` with the widget's iframe, so pasting a petition's URL into WordPress (or anything else
-that speaks oEmbed) shows the signing widget. WordPress puts unknown providers' iframes in
+that speaks oEmbed) shows the signing widget; for a petition's figures page (``<petition URL>figures/``), an iframe
+of that page. WordPress puts unknown providers' iframes in
 ``sandbox="allow-scripts"`` and appends ``#?secret=…``: the widget signs with fetch and answers its height message.
 """
 
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from wagtail.models import Site
 
@@ -22,6 +24,8 @@ DEFAULT_WIDTH = IFRAME_WIDTH
 DEFAULT_HEIGHT = IFRAME_HEIGHT
 MIN_SIZE = 200
 CACHE_SECONDS = 3600
+#: The last segment of a figures page's path (``<petition URL>figures/``).
+FIGURES_PATH = "figures/"
 
 
 def _error(status, message):
@@ -69,13 +73,19 @@ def oembed(request):
         return _error(501, "Only format=json is supported.")
     if not request.GET.get("url"):
         return _error(400, "Give the petition page's address in url=.")
-    petition = petition_for_url(request, request.GET["url"])
+    url = request.GET["url"]
+    figures = urlsplit(url).path.endswith(f"/{FIGURES_PATH}")
+    petition = petition_for_url(request, url.split("?")[0].removesuffix(FIGURES_PATH) if figures else url)
     if petition is None:
         return _error(404, "No petition page has this address.")
     width = _size(request.GET.get("maxwidth"), DEFAULT_WIDTH)
     height = _size(request.GET.get("maxheight"), DEFAULT_HEIGHT)
-    src = widget_src(request.build_absolute_uri("/"), petition.slug, petition.language_code)
-    html = iframe_snippet(src, petition.title, width, height)
+    if figures:
+        src = request.build_absolute_uri(petition.get_figures_url(request))
+        html = iframe_snippet(src, _("Figures: %(title)s") % {"title": petition.title}, width, height)
+    else:
+        src = widget_src(request.build_absolute_uri("/"), petition.slug, petition.language_code)
+        html = iframe_snippet(src, petition.title, width, height)
     response = JsonResponse(
         {
             "version": "1.0",

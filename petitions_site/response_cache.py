@@ -8,6 +8,8 @@
   delete bumps: an edit shows at once on every app process. The page carries the count as it was when cached; the
   small ``count.js`` script fills in the live number from the count endpoint.
 - Count responses (the API's ``petition-count`` route), for ``WAGTAIL_PETITIONS_COUNT_CACHE_SECONDS``.
+- Open data (the API's ``petition-stats``, ``petition-history`` and ``petition-badge`` routes, query string
+  included), for ``WAGTAIL_PETITIONS_FIGURES_CACHE_SECONDS``.
 
 Entries live in the default cache (Redis when ``REDIS_URL`` is set, so every process shares them) and, for
 ``WAGTAIL_PETITIONS_RESPONSE_LOCAL_CACHE_SECONDS``, in process memory, so a hot entry costs no network round trip.
@@ -43,6 +45,7 @@ STALE_KEY = "wagtail_petitions:response-stale:{}"
 PAGE_STALE_SECONDS = 86400
 PAGE_ROUTE = "wagtail_serve"
 COUNT_ROUTE = "widget_api:petition-count"
+OPEN_DATA_ROUTES = frozenset({"widget_api:petition-stats", "widget_api:petition-history", "widget_api:petition-badge"})
 # Everything the inner layers set is replayed, except what is per response.
 NOT_STORED_HEADERS = {"set-cookie", "date", "content-length", "x-cache"}
 
@@ -88,7 +91,8 @@ class PublicResponseCacheMiddleware:
         entry = self.entry_for(request, response, kind)
         if entry is None:
             return response
-        self.set_entry(key, entry, conf.PAGE_CACHE_SECONDS if kind == "page" else conf.COUNT_CACHE_SECONDS)
+        seconds = {"page": conf.PAGE_CACHE_SECONDS, "count": conf.COUNT_CACHE_SECONDS}.get(kind)
+        self.set_entry(key, entry, conf.FIGURES_CACHE_SECONDS if seconds is None else seconds)
         cache.set(self.stale_key(key), entry, PAGE_STALE_SECONDS if kind == "page" else conf.COUNT_STALE_IF_ERROR)
         return self.respond(request, entry, hit=False) if kind == "page" else response
 
@@ -104,6 +108,8 @@ class PublicResponseCacheMiddleware:
         route = route_of(request.path_info)
         if route == COUNT_ROUTE:
             return "count" if conf.COUNT_CACHE_SECONDS > 0 else None
+        if route in OPEN_DATA_ROUTES:
+            return "open_data" if conf.FIGURES_CACHE_SECONDS > 0 else None
         if route == PAGE_ROUTE and not meta.get("QUERY_STRING") and conf.PAGE_CACHE_SECONDS > 0:
             return "page"
         return None
@@ -115,12 +121,12 @@ class PublicResponseCacheMiddleware:
         where = f"{meta.get('HTTP_X_FORWARDED_HOST', '')}|{meta.get('HTTP_HOST', '')}{request.get_full_path()}"
         if kind == "page":
             return CACHE_KEY.format(f"page:{current_generation()}:{where}")
-        return CACHE_KEY.format(f"count:{where}")
+        return CACHE_KEY.format(f"{kind}:{where}")
 
     def entry_for(self, request, response, kind):
         match = getattr(request, "resolver_match", None)
-        expected = PAGE_ROUTE if kind == "page" else COUNT_ROUTE
-        if match is None or match.view_name != expected or response.status_code != 200:
+        expected = {"page": {PAGE_ROUTE}, "count": {COUNT_ROUTE}}.get(kind, OPEN_DATA_ROUTES)
+        if match is None or match.view_name not in expected or response.status_code != 200:
             return None
         if response.streaming or response.cookies or "private" in response.get("Cache-Control", ""):
             return None

@@ -65,6 +65,8 @@ class WagtailPetitionsAppConfig(AppConfig):
         # What recount_tallies rebuilds a tally from.
         recount.register_tally_source(recount.counted_signatures)
         recount.register_tally_source(paper.paper_batches)
+        recount.register_history_source(recount.counted_signature_hours)
+        recount.register_history_source(paper.paper_history)
 
         # The editor's test send of an update to signers.
         register_mail(TEST_MAIL, build_test_mails)

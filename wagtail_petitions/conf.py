@@ -82,6 +82,27 @@ class Settings:
     def COUNT_STALE_IF_ERROR(self) -> int:
         return self._get("COUNT_STALE_IF_ERROR", 86400)
 
+    # --- public figures and open data (figures page, stats/history API, share card, badge) ------------------------
+
+    @property
+    def FIGURES_CACHE_SECONDS(self) -> float:
+        """How long a petition's public figures (stats, history, figures page) are kept built in the cache."""
+        return self._get("FIGURES_CACHE_SECONDS", 10)
+
+    @property
+    def FIGURES_MAX_AGE(self) -> int:
+        """``max-age`` of the stats, history and badge responses (browsers and CDNs)."""
+        return self._get("FIGURES_MAX_AGE", 60)
+
+    @property
+    def FIGURES_STALE_WHILE_REVALIDATE(self) -> int:
+        return self._get("FIGURES_STALE_WHILE_REVALIDATE", 600)
+
+    @property
+    def SHARE_CARD_STEP_PERCENT(self) -> int:
+        """The share card is drawn again when the count moved by this many percent (at least one signature)."""
+        return self._get("SHARE_CARD_STEP_PERCENT", 1)
+
     @property
     def PAGE_CACHE_SECONDS(self) -> float:
         """How long anonymous page views are kept by the site's response cache (0 turns it off)."""

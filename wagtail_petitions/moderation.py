@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from .choices import AWAITING_CONFIRMATION, EXPIRED, SignatureState
 from .conf import conf
-from .models import SignatureStateChange, StateCounter, TallyCounter
+from .models import SignatureStateChange, StateCounter, TallyCounter, TallyHistory
 from .signals import signatures_counted
 
 #: States an editor may confirm (make count) and invalidate from.
@@ -31,7 +31,7 @@ INVALIDATABLE = frozenset({SignatureState.COUNTED, *CONFIRMABLE})
 UNCONFIRMED = frozenset({SignatureState.PENDING, SignatureState.HELD, SignatureState.QUARANTINED})
 
 _CHUNK = 500
-_FIELDS = ("pk", "petition_key", "state", "channel", "country", "partner_id")
+_FIELDS = ("pk", "petition_key", "state", "channel", "country", "partner_id", "created_at")
 
 
 class ModerationError(Exception):
@@ -97,20 +97,27 @@ def _change_chunk(model, pks, to_state, allowed_from, user, reason, record, upda
 
 
 def _count_moves(rows, to_state) -> None:
-    """The tally and per-state counts of ``rows`` (``_FIELDS``) leaving their states for ``to_state`` (``None``:
-    deleted as expired)."""
+    """The tally, count history and per-state counts of ``rows`` (``_FIELDS``) leaving their states for ``to_state``
+    (``None``: deleted as expired). A signature counts in the history at the hour it was signed, whenever it is
+    confirmed or invalidated, so the history always matches what ``recount`` rebuilds."""
     tally: Counter = Counter()
+    history: dict = {}
     states: dict = {}
-    for _pk, key, from_state, channel, country, partner_id in rows:
+    for _pk, key, from_state, channel, country, partner_id, created_at in rows:
         delta = (to_state == SignatureState.COUNTED) - (from_state == SignatureState.COUNTED)
         if delta:
             tally[(key, channel, str(country or ""), partner_id or 0)] += delta
+            history.setdefault(key, Counter())[(created_at, channel)] += delta
         per_state = states.setdefault(key, Counter())
         per_state[from_state] -= 1
         per_state[to_state or EXPIRED] += 1
     for (key, channel, country, partner_id), amount in tally.items():
         if amount:
-            TallyCounter.objects.add(key, country=country, partner_id=partner_id, channel=channel, amount=amount)
+            TallyCounter.objects.add(
+                key, country=country, partner_id=partner_id, channel=channel, amount=amount, history=False
+            )
+    for key, amounts in history.items():
+        TallyHistory.objects.add(key, amounts)
     for key, deltas in states.items():
         StateCounter.objects.add(key, deltas)
     keys = set(states)
@@ -120,6 +127,7 @@ def _count_moves(rows, to_state) -> None:
 def _forget(keys) -> None:
     for key in keys:
         TallyCounter.objects.forget(key)
+        TallyHistory.objects.forget(key)
         StateCounter.objects.forget(key)
 
 

@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 
 from .choices import Channel
 from .models import PaperBatch, PaperBatchCorrection, TallyCounter
+from .models.tally import history_hour
 
-#: Fields of a batch whose change moves signatures between tally buckets.
-TALLY_FIELDS = ("signature_count", "country", "partner")
+#: Fields of a batch whose change moves signatures between tally buckets (or days of the count history).
+TALLY_FIELDS = ("signature_count", "country", "partner", "collected_on")
 AUDITED_FIELDS = ("page", "signature_count", "country", "collected_on", "partner", "event", "note")
 
 
@@ -26,6 +27,7 @@ def _add_to_tally(batch, sign):
             partner_id=batch.partner_id,
             channel=Channel.PAPER,
             amount=sign * batch.signature_count,
+            at=batch.collected_on,
         )
 
 
@@ -93,3 +95,15 @@ def paper_batches(petition_key) -> dict[tuple[str, str, int], int]:
         .order_by()
     )
     return {(Channel.PAPER.value, str(country or ""), partner_id or 0): n for country, partner_id, n in rows if n}
+
+
+def paper_history(petition_key) -> dict[tuple, int]:
+    """What paper batches add to the count history (on the day they were collected): a history source for
+    ``wagtail_petitions.recount``."""
+    rows = (
+        PaperBatch.objects.filter(petition_key=petition_key)
+        .values_list("collected_on")
+        .annotate(n=Sum("signature_count"))
+        .order_by()
+    )
+    return {(history_hour(collected_on), Channel.PAPER.value): n for collected_on, n in rows if n}

@@ -6,18 +6,26 @@ signatures of every signature model (``counted_signatures``) and paper batches (
 
 The per-state counts (``StateCounter``) are checked against the signatures of every model too; a drift of one is
 reported under the pseudo-channel ``state:<state>``. Expired signatures are no longer rows: their count is kept.
+
+The count history (``TallyHistory``) is rebuilt from *history sources*, ``source(petition_key) -> {(hour, channel):
+count}``: the hour counted signatures were signed in (``counted_signature_hours``) and the day paper batches were
+collected (``wagtail_petitions.paper``). A drift of one hour is reported under ``history:<channel>`` with the hour
+in place of the country.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC
 
 from django.db import connection, transaction
 from django.db.models import Count, Sum
+from django.db.models.functions import TruncHour
 from django.utils import timezone
 
 from .choices import EXPIRED, SignatureState
-from .models import PaperBatch, StateCounter, TallyCounter, TallyTotal, get_signature_models
+from .models import PaperBatch, StateCounter, TallyCounter, TallyHistory, TallyTotal, get_signature_models
+from .models.tally import history_hour
 
 #: A bucket as recount sees it: (channel, country code or "", partner id or 0).
 Bucket = tuple[str, str, int]
@@ -25,6 +33,7 @@ Bucket = tuple[str, str, int]
 TOTAL = "total"
 
 _sources: list = []
+_history_sources: list = []
 
 
 @dataclass
@@ -42,6 +51,41 @@ def register_tally_source(source):
     if source not in _sources:
         _sources.append(source)
     return source
+
+
+def register_history_source(source):
+    """Register a history ``source`` (see the module's docstring); ``recount`` rebuilds the history from all of
+    them."""
+    if source not in _history_sources:
+        _history_sources.append(source)
+    return source
+
+
+def counted_signature_hours(petition_key) -> dict[tuple, int]:
+    """What the counted signatures of every signature model add to the count history: the hour they were signed."""
+    hours: dict[tuple, int] = {}
+    for model in get_signature_models():
+        rows = (
+            model.objects.filter(petition_key=petition_key, state=SignatureState.COUNTED)
+            .annotate(hour=TruncHour("created_at", tzinfo=UTC))
+            .values_list("hour", "channel")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for hour, channel, n in rows:
+            key = (history_hour(hour), str(channel))
+            hours[key] = hours.get(key, 0) + n
+    return hours
+
+
+def expected_history(petition_key) -> dict[tuple, int]:
+    """What each (hour, channel) of the count history should hold, rebuilt from every history source."""
+    expected: dict[tuple, int] = {}
+    for source in _history_sources:
+        for (at, channel), n in source(petition_key).items():
+            key = (history_hour(at), str(channel))
+            expected[key] = expected.get(key, 0) + n
+    return {key: n for key, n in expected.items() if n}
 
 
 def counted_signatures(petition_key) -> dict[Bucket, int]:
@@ -84,6 +128,7 @@ def petition_keys() -> set:
     """The key of every petition that has a tally or rows a tally is rebuilt from (deleted petitions included)."""
     keys = set(TallyCounter.objects.values_list("petition_key", flat=True).distinct())
     keys |= set(TallyTotal.objects.values_list("petition_key", flat=True).distinct())
+    keys |= set(TallyHistory.objects.values_list("petition_key", flat=True).distinct())
     keys |= set(StateCounter.objects.values_list("petition_key", flat=True).distinct())
     keys |= set(PaperBatch.objects.values_list("petition_key", flat=True).distinct())
     for model in get_signature_models():
@@ -101,7 +146,7 @@ def recount(petition_key, fix: bool = False) -> list[Drift]:
         if fix and connection.vendor == "postgresql":
             # Keep signers out while the rows are rewritten, so no increment lands between read and write.
             with connection.cursor() as cursor:
-                for model in (TallyCounter, TallyTotal, StateCounter):
+                for model in (TallyCounter, TallyTotal, TallyHistory, StateCounter):
                     cursor.execute(f"LOCK TABLE {model._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
         expected = expected_buckets(petition_key)
         counted: dict[Bucket, int] = {}
@@ -133,6 +178,35 @@ def recount(petition_key, fix: bool = False) -> list[Drift]:
             counted_n, expected_n = counted_states.get(state, 0), expected_states.get(state, 0)
             if counted_n != expected_n:
                 state_drifts.append(Drift(str(petition_key), f"state:{state}", "", 0, counted_n, expected_n))
+        expected_hours = expected_history(petition_key)
+        counted_hours: dict[tuple, int] = {}
+        for hour, channel, n in (
+            TallyHistory.objects.filter(petition_key=petition_key)
+            .values_list("hour", "channel")
+            .annotate(n=Sum("count"))
+            .order_by()
+        ):
+            if n:
+                counted_hours[(history_hour(hour), channel)] = n
+        history_drifts = [
+            Drift(
+                str(petition_key),
+                f"history:{channel}",
+                hour.strftime("%Y-%m-%dT%H:00Z"),
+                0,
+                counted_hours.get((hour, channel), 0),
+                expected_hours.get((hour, channel), 0),
+            )
+            for hour, channel in sorted(set(expected_hours) | set(counted_hours))
+            if counted_hours.get((hour, channel), 0) != expected_hours.get((hour, channel), 0)
+        ]
+        if fix and history_drifts:
+            TallyHistory.objects.filter(petition_key=petition_key).delete()
+            TallyHistory.objects.bulk_create(
+                TallyHistory(petition_key=petition_key, hour=hour, channel=channel, shard=0, count=n)
+                for (hour, channel), n in expected_hours.items()
+            )
+            transaction.on_commit(lambda: TallyHistory.objects.forget(petition_key))
         if fix and state_drifts:
             StateCounter.objects.filter(petition_key=petition_key).exclude(state=EXPIRED).delete()
             StateCounter.objects.bulk_create(
@@ -158,4 +232,4 @@ def recount(petition_key, fix: bool = False) -> list[Drift]:
                 for (channel, country, partner_id), n in expected.items()
             )
             transaction.on_commit(lambda: TallyCounter.objects.forget(petition_key))
-    return drifts + state_drifts
+    return drifts + state_drifts + history_drifts

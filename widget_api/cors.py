@@ -15,6 +15,13 @@ from .paths import api_view_name, is_api_path
 # (CORS never allows credentials here), and anyone can already call them without a browser; what CORS guards,
 # ambient authority, does not exist on them. Partner origins stay the rule for every other origin and path.
 SANDBOXED_ORIGIN_VIEWS = frozenset({"petition-count", "signature-create", "petition-challenge"})
+# Open data, readable from any origin: the views answer ``Access-Control-Allow-Origin: *`` themselves
+# (``views.open_to_any_origin``), so this rule leaves their responses alone (a partner's origin would otherwise be
+# echoed). Their preflights (a client that sends ``If-None-Match`` itself) are answered by django-cors-headers for
+# any origin.
+OPEN_DATA_VIEWS = frozenset({"petition-stats", "petition-history", "petition-badge"})
+# What their paths end with: only such paths are resolved (signing requests, the hot path, are not).
+OPEN_DATA_SUFFIXES = ("/stats/", "/history/", "/badge.svg")
 
 
 # The origins derived from the last partners mapping seen, recomputed only when that mapping is replaced.
@@ -34,6 +41,8 @@ def allow_partner_origins(sender, request, **kwargs) -> bool:
     if not is_api_path(request):
         return False
     origin = (request.headers.get("origin") or "").lower()
+    if origin and request.path_info.endswith(OPEN_DATA_SUFFIXES) and api_view_name(request) in OPEN_DATA_VIEWS:
+        return request.method == "OPTIONS"
     if origin == "null":
         return api_view_name(request) in SANDBOXED_ORIGIN_VIEWS
     return bool(origin) and origin in partner_origins()

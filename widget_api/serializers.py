@@ -126,3 +126,91 @@ class SignatureAcceptedSerializer(serializers.Serializer):
     goal = serializers.IntegerField()
     thank_you_text = serializers.CharField()
     message = serializers.CharField(required=False, help_text="With confirmation_required: check your inbox.")
+
+
+# --- open data: stats and history (built from ``wagtail_petitions.public_figures``) --------------------------------
+
+
+class StatsTotalsSerializer(serializers.Serializer):
+    total = serializers.IntegerField(help_text="Signatures that count: online + paper.")
+    online = serializers.IntegerField()
+    paper = serializers.IntegerField()
+    confirmed = serializers.IntegerField(
+        help_text="Online signatures that count (confirmed by email where that was required)."
+    )
+    pending = serializers.IntegerField(help_text="Online signatures waiting for their signer's email confirmation.")
+    invalidated = serializers.IntegerField(help_text="Taken out by the organisers.")
+    quarantined = serializers.IntegerField(help_text="Failed the automatic checks against bots; not counted.")
+    expired = serializers.IntegerField(help_text="Never confirmed, deleted when their confirmation time ran out.")
+
+
+class CountryStatsSerializer(serializers.Serializer):
+    country = serializers.CharField(source="key", help_text="ISO 3166-1 alpha-2 code.")
+    name = serializers.CharField(help_text="The country's name in the petition's language.")
+    online = serializers.IntegerField()
+    paper = serializers.IntegerField()
+    total = serializers.IntegerField()
+    share = serializers.FloatField(help_text="Percentage of the petition's total, one decimal.")
+
+
+class PartnerStatsSerializer(serializers.Serializer):
+    partner = serializers.CharField(source="key", help_text='A listed partner\'s slug, or "other" for the rest.')
+    name = serializers.CharField()
+    online = serializers.IntegerField()
+    paper = serializers.IntegerField()
+    total = serializers.IntegerField()
+
+
+class DayStatsSerializer(serializers.Serializer):
+    day = serializers.DateField(help_text="UTC day.")
+    online = serializers.IntegerField()
+    paper = serializers.IntegerField(help_text="Paper signatures count on the day they were collected.")
+    total = serializers.IntegerField()
+    cumulative = serializers.IntegerField(help_text="Total at the end of the day.")
+
+
+class MilestoneSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    reached_on = serializers.DateField(allow_null=True)
+
+
+class DeliveryRecordSerializer(serializers.Serializer):
+    delivered_on = serializers.DateField(allow_null=True)
+    to = serializers.CharField(help_text="Who the petition was delivered to (whom it addresses).")
+    text = serializers.CharField()
+
+
+class PetitionStatsSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    language = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.ChoiceField(choices=["open", "closed", "delivered"])
+    is_open = serializers.BooleanField()
+    totals = StatsTotalsSerializer()
+    goal = serializers.IntegerField()
+    displayed_goal = serializers.IntegerField()
+    confirmation_required = serializers.BooleanField()
+    by_country = CountryStatsSerializer(many=True)
+    by_day = DayStatsSerializer(many=True)
+    by_partner = PartnerStatsSerializer(many=True, help_text="Only partners that agreed to be listed are named.")
+    milestones = MilestoneSerializer(many=True)
+    closes_at = serializers.DateTimeField(allow_null=True)
+    delivery = DeliveryRecordSerializer(allow_null=True)
+    updated_at = serializers.DateTimeField(allow_null=True)
+    figures_url = serializers.CharField()
+
+
+class HistoryPointSerializer(serializers.Serializer):
+    start = serializers.DateTimeField(help_text="Start of the hour or UTC day.")
+    online = serializers.IntegerField(help_text="Added in the period.")
+    paper = serializers.IntegerField()
+    total = serializers.IntegerField()
+    cumulative_online = serializers.IntegerField()
+    cumulative_paper = serializers.IntegerField()
+    cumulative = serializers.IntegerField(help_text="Total at the end of the period.")
+
+
+class PetitionHistorySerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    interval = serializers.ChoiceField(choices=["hour", "day"])
+    points = HistoryPointSerializer(many=True, help_text="Periods in which the count changed, oldest first.")

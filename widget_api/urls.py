@@ -44,5 +44,8 @@ urlpatterns = [
         partner_webhooks.WebhookDeliveryReplayView.as_view(),
         name="partner-webhook-replay",
     ),
+    path("v1/petitions/<slug:slug>/stats/", views.PetitionStatsView.as_view(), name="petition-stats"),
+    path("v1/petitions/<slug:slug>/history/", views.PetitionHistoryView.as_view(), name="petition-history"),
+    path("v1/petitions/<slug:slug>/badge.svg", views.PetitionBadgeView.as_view(), name="petition-badge"),
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
 ]

@@ -3,22 +3,28 @@
 import hashlib
 import json
 
+from django.http import HttpResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
+from django_countries import countries
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, Throttled, ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from wagtail_petitions.badge import badge_svg
 from wagtail_petitions.choices import PetitionStatus
 from wagtail_petitions.conf import conf
 from wagtail_petitions.defence import Client
 from wagtail_petitions.defence.pow import create_challenge
 from wagtail_petitions.lookup import find_petition
 from wagtail_petitions.models import petition_pages
+from wagtail_petitions.public_figures import OTHER_PARTNERS, history, public_figures
 from wagtail_petitions.signing import (
     InvalidSignature,
     PetitionNotOpen,
@@ -29,6 +35,7 @@ from wagtail_petitions.signing import (
 
 from . import idempotency, serializers
 from .exceptions import ServiceUnavailable
+from .renderers import CSVRenderer, CSVTable
 
 
 def get_petition_or_404(request, slug):
@@ -191,4 +198,220 @@ class ChallengeView(APIView):
         petition = get_petition_or_404(request, slug)
         response = Response(create_challenge(petition))
         patch_cache_control(response, no_store=True)
+        return response
+
+
+# --- open data: stats, history --------------------------------------------------------------------------------------
+
+
+class OpenDataView(APIView):
+    """Open data for newsrooms: any origin may read it (``Access-Control-Allow-Origin: *``, never credentials), as
+    JSON or CSV (``?format=csv``), cacheable (``max-age``, ``stale-while-revalidate``), revalidated with ``ETag``.
+    Built from counter rows only (``wagtail_petitions.public_figures``): the same cost at any number of
+    signatures."""
+
+    renderer_classes = [JSONRenderer, CSVRenderer]
+
+    def respond(self, request, data, table: CSVTable, last_modified=None):
+        """``data`` (JSON) or ``table`` (CSV), with the conditional and cache headers."""
+        as_csv = getattr(request, "accepted_renderer", None) is not None and request.accepted_renderer.format == "csv"
+        body = table if as_csv else data
+        fingerprint = json.dumps([as_csv, data], sort_keys=True, default=str).encode()
+        etag = f'"{hashlib.blake2b(fingerprint, digest_size=12).hexdigest()}"'
+        response = get_conditional_response(request, etag=etag) or Response(body)
+        response["ETag"] = etag
+        if last_modified:
+            response["Last-Modified"] = http_date(last_modified.timestamp())
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=conf.FIGURES_MAX_AGE,
+            stale_while_revalidate=conf.FIGURES_STALE_WHILE_REVALIDATE,
+            stale_if_error=conf.COUNT_STALE_IF_ERROR,
+        )
+        return response
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        open_to_any_origin(response, request)
+        return response
+
+
+def open_to_any_origin(response, request) -> None:
+    """CORS for open data: every origin may read it, without credentials (the partner rule of ``widget_api.cors``
+    does not apply to these views; their preflights are answered by django-cors-headers)."""
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Expose-Headers"] = "ETag, Last-Modified"
+
+
+def figures_url(petition, request) -> str:
+    return request.build_absolute_uri(petition.get_figures_url(request))
+
+
+def country_name(code: str, language: str) -> str:
+    with translation.override(language):
+        return str(countries.name(code) or code)
+
+
+class PetitionStatsView(OpenDataView):
+    """A petition's figures: totals (online, paper, confirmed, pending, invalidated…), by country, by day, by listed
+    partner, milestones, status, closing date and delivery record. ``?format=csv``: one row per figure, columns
+    ``dimension`` (``total``, ``state``, ``country``, ``day``, ``partner``), ``key``, ``name``, ``online``, ``paper``,
+    ``total``."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("lang", str, required=False, description="The translation whose texts to use."),
+            OpenApiParameter("format", str, enum=["json", "csv"], required=False),
+        ],
+        responses={(200, "application/json"): serializers.PetitionStatsSerializer, (200, "text/csv"): str},
+    )
+    def get(self, request, slug):
+        petition = get_petition_or_404(request, slug)
+        figures = public_figures(petition)
+        language = figures.language
+        names = {row.key: country_name(row.key, language) for row in figures.countries}
+        partner_names = {**figures.partner_names, OTHER_PARTNERS: _("Other partners")}
+        data = {
+            "slug": figures.slug,
+            "language": language,
+            "title": figures.title,
+            "status": figures.status,
+            "is_open": figures.is_open,
+            "totals": {
+                "total": figures.total,
+                "online": figures.online,
+                "paper": figures.paper,
+                "confirmed": figures.confirmed,
+                "pending": figures.pending,
+                "invalidated": figures.invalidated,
+                "quarantined": figures.quarantined,
+                "expired": figures.expired,
+            },
+            "goal": figures.goal,
+            "displayed_goal": figures.displayed_goal,
+            "confirmation_required": figures.requires_confirmation,
+            "by_country": [
+                {
+                    "country": row.key,
+                    "name": names[row.key],
+                    "online": row.online,
+                    "paper": row.paper,
+                    "total": row.total,
+                    "share": figures.share(row.total),
+                }
+                for row in figures.countries
+            ],
+            "by_day": [
+                {
+                    "day": day.start.date().isoformat(),
+                    "online": day.online,
+                    "paper": day.paper,
+                    "total": day.total,
+                    "cumulative": day.cumulative,
+                }
+                for day in figures.days
+            ],
+            "by_partner": [
+                {
+                    "partner": row.key,
+                    "name": str(partner_names.get(row.key, row.key)),
+                    "online": row.online,
+                    "paper": row.paper,
+                    "total": row.total,
+                }
+                for row in figures.partners
+            ],
+            "milestones": [
+                {"count": m.count, "reached_on": m.reached_on.isoformat() if m.reached_on else None}
+                for m in figures.milestones
+            ],
+            "closes_at": figures.closes_at.isoformat() if figures.closes_at else None,
+            "delivery": {
+                "delivered_on": figures.delivered_on.isoformat() if figures.delivered_on else None,
+                "to": figures.delivered_to,
+                "text": figures.delivery_text,
+            }
+            if figures.status == PetitionStatus.DELIVERED
+            else None,
+            "updated_at": figures.updated_at.isoformat() if figures.updated_at else None,
+            "figures_url": figures_url(petition, request),
+        }
+        rows = [("total", "all", "", figures.online, figures.paper, figures.total)]
+        for state in ("confirmed", "pending", "invalidated", "quarantined", "expired"):
+            n = data["totals"][state]
+            rows.append(("state", state, "", n, 0, n))
+        rows += [("country", r["country"], r["name"], r["online"], r["paper"], r["total"]) for r in data["by_country"]]
+        rows += [("day", r["day"], "", r["online"], r["paper"], r["total"]) for r in data["by_day"]]
+        rows += [("partner", r["partner"], r["name"], r["online"], r["paper"], r["total"]) for r in data["by_partner"]]
+        table = CSVTable(STATS_CSV_COLUMNS, rows, f"{figures.slug}-stats.csv")
+        return self.respond(request, data, table, figures.updated_at)
+
+
+STATS_CSV_COLUMNS = ("dimension", "key", "name", "online", "paper", "total")
+HISTORY_CSV_COLUMNS = ("start", "online", "paper", "total", "cumulative_online", "cumulative_paper", "cumulative")
+
+
+class PetitionHistoryView(OpenDataView):
+    """The count over time, per hour or UTC day (``?interval=hour|day``, default ``day``): what was added in each
+    period and the running totals, periods with no change left out. ``?format=csv``: columns ``start``, ``online``,
+    ``paper``, ``total``, ``cumulative_online``, ``cumulative_paper``, ``cumulative``."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("interval", str, enum=["hour", "day"], required=False),
+            OpenApiParameter("format", str, enum=["json", "csv"], required=False),
+        ],
+        responses={(200, "application/json"): serializers.PetitionHistorySerializer, (200, "text/csv"): str},
+    )
+    def get(self, request, slug):
+        interval = request.query_params.get("interval", "day")
+        if interval not in ("hour", "day"):
+            raise ValidationError({"interval": ["Choose hour or day."]}, code="invalid_interval")
+        petition = get_petition_or_404(request, slug)
+        periods = history(petition, interval)
+        points = [
+            {
+                "start": period.start.isoformat().replace("+00:00", "Z"),
+                "online": period.online,
+                "paper": period.paper,
+                "total": period.total,
+                "cumulative_online": period.cumulative_online,
+                "cumulative_paper": period.cumulative_paper,
+                "cumulative": period.cumulative,
+            }
+            for period in periods
+        ]
+        data = {"slug": petition.slug, "interval": interval, "points": points}
+        table = CSVTable(
+            HISTORY_CSV_COLUMNS,
+            [tuple(point[name] for name in HISTORY_CSV_COLUMNS) for point in points],
+            f"{petition.slug}-history-{interval}.csv",
+        )
+        return self.respond(request, data, table)
+
+
+class PetitionBadgeView(OpenDataView):
+    """A counter badge for articles: an SVG saying "12,345 signatures" in the requested language (``?lang=``), no
+    script, cacheable, from any origin."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("lang", str, required=False, description="The language of the text.")],
+        responses={(200, "image/svg+xml"): str},
+    )
+    def get(self, request, slug):
+        petition = get_petition_or_404(request, slug)
+        svg = badge_svg(petition.get_tally().total, translation.get_language() or petition.language_code)
+        etag = f'"{hashlib.blake2b(svg.encode(), digest_size=12).hexdigest()}"'
+        response = get_conditional_response(request, etag=etag) or HttpResponse(
+            svg, content_type="image/svg+xml; charset=utf-8"
+        )
+        response["ETag"] = etag
+        response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=conf.FIGURES_MAX_AGE,
+            stale_while_revalidate=conf.FIGURES_STALE_WHILE_REVALIDATE,
+        )
         return response

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("wagtail_petitions", "0009_signers_rights"),
+        ("wagtail_petitions", "0010_figures_history"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

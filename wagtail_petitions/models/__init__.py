@@ -9,7 +9,8 @@
 - ``paper``: ``PaperBatch``, ``PaperBatchCorrection``.
 - ``rights``: ``SignerLinkRequest`` (a signer asked for the link to their signatures; the worker mails it) and
   ``SignerDataAction`` (a signature manager's lookup, export or erasure of a signer's data).
-- ``tally``: ``TallyCounter``, ``TallyTotal`` and how the tally is written and read.
+- ``tally``: ``TallyCounter``, ``TallyTotal``, ``TallyHistory`` (the count over time) and how they are written and
+  read.
 - ``state_counts``: ``StateCounter``: how many signatures are in each state, written with every state change.
 - ``webhooks``: ``WebhookEndpoint`` (a partner's URL and events), ``WebhookDelivery`` (the delivery log).
 - ``updates``: ``PetitionUpdate`` (+ its texts), ``UpdateRecipient``, ``ConsentWithdrawal``.
@@ -37,7 +38,7 @@ from .partners import Partner, normalize_origin
 from .rights import SignerDataAction, SignerLinkRequest
 from .signatures import AbstractSignature, Signature, SignatureStateChange
 from .state_counts import StateCounter, StateCounts
-from .tally import TallyCounter, TallySnapshot, TallyTotal
+from .tally import TallyCounter, TallyHistory, TallySnapshot, TallyTotal
 from .updates import ConsentWithdrawal, PetitionUpdate, PetitionUpdateText, UpdateRecipient, UpdateStatus
 from .webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
@@ -70,6 +71,7 @@ __all__ = [
     "StateCounter",
     "StateCounts",
     "TallyCounter",
+    "TallyHistory",
     "TallySnapshot",
     "TallyTotal",
     "WebhookDelivery",

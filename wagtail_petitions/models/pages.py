@@ -16,11 +16,13 @@ from urllib.parse import urljoin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.models import get_field_value
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Page, get_page_models
 from wagtail.search import index
@@ -29,9 +31,11 @@ from ..admin.panels import PetitionFiguresPanel
 from ..blocks import PetitionBodyBlock
 from ..choices import PetitionStatus, SignatureState
 from ..conf import conf
+from ..figures_page import figures_map_response, figures_page_context
 from ..forms import SignatureForm
 from ..mail import Organiser
 from ..sanitize import sanitize
+from ..share_card import share_card_response
 from ..text import normalize_email
 from .consent import ConsentText, consent_digest
 from .paper import PaperBatch
@@ -67,7 +71,7 @@ def next_goal(goal: int) -> int:
     return -(-raw // magnitude) * magnitude
 
 
-class PetitionPageMixin(models.Model):
+class PetitionPageMixin(RoutablePageMixin, models.Model):
     """Fields and behaviour of a petition; mix into a Page model (see ``AbstractPetitionPage``).
 
     Override points, used by everything that signs, counts, reports or exports: ``get_signature_model``,
@@ -75,7 +79,9 @@ class PetitionPageMixin(models.Model):
     ``get_tally_key``, ``get_tally``, ``get_state_counts``, ``requires_confirmation``, ``get_organiser``,
     ``get_consent_text_version``, ``get_consent_texts``, ``get_privacy_notice``, ``get_retention_months``,
     ``get_retention_start``, ``get_retention_due``, ``get_displayed_goal``, ``get_delivery_update``, ``is_open``,
-    ``get_synchronised_fields``.
+    ``get_synchronised_fields``, ``get_figures_url``, ``get_figures_template``, ``get_figures_context``.
+
+    A routable page (``RoutablePageMixin``): ``<petition URL>figures/`` is the petition's public figures page.
     """
 
     hero_image = models.ForeignKey(
@@ -422,6 +428,50 @@ class PetitionPageMixin(models.Model):
 
     def get_synchronised_fields(self) -> list[str]:
         return list(self.synchronised_fields)
+
+    # --- the public figures page (``<petition URL>figures/``) -----------------------------------------------------
+
+    figures_template = "wagtail_petitions/petition_figures.html"
+
+    def get_figures_url(self, request=None) -> str | None:
+        """The path (or URL, on another site) of this petition's figures page, ``None`` while it has no URL."""
+        url = self.get_url(request)
+        return url + self.reverse_subpage("figures").lstrip("/") if url else None
+
+    def get_figures_template(self, request) -> str:
+        return self.figures_template
+
+    def get_figures_context(self, request) -> dict:
+        """What the figures page shows: the public figures (``wagtail_petitions.public_figures``) with their charts
+        and tables."""
+        return figures_page_context(self, request)
+
+    @path("figures/", name="figures")
+    def figures_view(self, request):
+        response = TemplateResponse(request, self.get_figures_template(request), self.get_figures_context(request))
+        # Newsrooms embed it (oEmbed ``rich``): any site may frame it; it has no form and sets no cookie.
+        response.xframe_options_exempt = True
+        return response
+
+    def get_share_card_url(self, request=None) -> str | None:
+        """The full URL of this petition's share card (``og:image``), ``None`` while it has no URL."""
+        url = self.get_full_url(request)
+        return url + self.reverse_subpage("share-card").lstrip("/") if url else None
+
+    def get_share_alternates(self) -> list:
+        """The live translations of this petition (this page included): ``hreflang`` and ``og:locale`` alternates."""
+        return list(self.get_translations(inclusive=True).live().select_related("locale").specific())
+
+    @path("share-card/", name="share-card")
+    def share_card_view(self, request):
+        """The share card: a 1200x630 PNG of the title, hero image and live count (``share_card``)."""
+        return share_card_response(self, request)
+
+    @path("figures/map/", name="figures-map")
+    def figures_map_view(self, request):
+        """The world map of the figures page: a plain SVG file (no script), shown with an ``<img>`` beside its
+        table, so the page stays small and browsers keep the map."""
+        return figures_map_response(self)
 
     # --- derived values -----------------------------------------------------------------------------------------
 

@@ -97,6 +97,14 @@ class Partner(models.Model):
     contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    listed = models.BooleanField(
+        _("listed in public figures"),
+        default=False,
+        help_text=_(
+            "The partner agreed that its name and the number of signatures it collected are shown on public "
+            "figures pages and in open data."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
     objects = PartnerManager()
@@ -108,7 +116,7 @@ class Partner(models.Model):
         FieldPanel("logo"),
         FieldPanel("allowed_origins"),
         FieldRowPanel([FieldPanel("contact_name"), FieldPanel("contact_email")], heading=_("Contact")),
-        FieldPanel("is_active"),
+        FieldRowPanel([FieldPanel("is_active"), FieldPanel("listed")]),
     ]
 
     class Meta:

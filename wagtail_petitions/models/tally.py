@@ -4,13 +4,17 @@ Every counted signature and every paper batch adds to ``TallyCounter`` and ``Tal
 that records it, so the tally is exact whatever the interleaving. Reads sum those rows, never the signatures, and
 go through a short-lived cache snapshot so a crowd refreshing the count does not reach the database each time.
 ``wagtail_petitions.recount`` rebuilds the rows from the signatures and paper batches.
+
+The count over time (``TallyHistory``: per hour and channel, sharded like the buckets) is written by the same
+``add``, in the same statement on PostgreSQL: a counted signature adds to the hour it was signed in, a paper batch to
+the day it was collected (midnight UTC). Reading it sums those rows (hours x channels x shards), never signatures.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 
 from django.core.cache import cache
 from django.db import connection, models
@@ -45,6 +49,18 @@ def _prepared_key(petition_key):
     return TallyCounter._meta.get_field("petition_key").get_db_prep_value(petition_key, connection)
 
 
+def history_hour(at: datetime | date | None) -> datetime:
+    """The hour (UTC, aware) a change made ``at`` belongs to in the count history: a date is its midnight UTC (paper
+    batches count on the day they were collected), ``None`` is now."""
+    if at is None:
+        at = timezone.now()
+    elif not isinstance(at, datetime):
+        return datetime.combine(at, time(0), tzinfo=UTC)
+    elif timezone.is_naive(at):
+        at = timezone.make_aware(at, UTC)
+    return at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
 class TallyCounterManager(models.Manager):
     def upsert_sql(self, values_sql: str) -> str:
         """``INSERT`` of bucket rows (``values_sql``: a ``VALUES`` list or a ``SELECT`` of the table's columns in
@@ -64,9 +80,13 @@ class TallyCounterManager(models.Manager):
         partner_id: int | None = 0,
         channel: str = Channel.ONLINE,
         amount: int = 1,
+        at: datetime | date | None = None,
+        history: bool = True,
     ) -> int:
-        """Add ``amount`` (negative to remove) to a random shard of the bucket and of the total. Call inside the
-        writing transaction.
+        """Add ``amount`` (negative to remove) to a random shard of the bucket, of the total and (unless not
+        ``history``) of the count history at ``at`` (see ``history_hour``; default now). Call inside the writing
+        transaction. A caller that moves many signatures at once passes ``history=False`` and writes their hours
+        with one ``TallyHistory.objects.add`` in the same transaction.
 
         Returns the petition's total including this change: the total rows as committed when the statement
         started, plus ``amount``. On PostgreSQL it comes back from the same statement (one round trip, no extra
@@ -80,18 +100,24 @@ class TallyCounterManager(models.Manager):
         bucket = [key, channel, country or "", partner_id or 0, random.randrange(shards), amount, now]
         total = [key, random.randrange(shards), amount]
         total_sql = TallyTotal.objects.total_sql()
+        hour = TallyHistory._meta.get_field("hour").get_db_prep_value(history_hour(at), connection)
+        hours = [key, hour, channel, bucket[4], amount] if history else []
+        history_sql = TallyHistory.objects.upsert_sql("VALUES (%s, %s, %s, %s, %s)")
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 # The sub-select sees the statement's snapshot, which never includes the rows this statement changes.
+                historied = f", historied AS ({history_sql} RETURNING 1)" if history else ""
                 cursor.execute(
                     f"WITH bump AS ({self.upsert_sql('VALUES (%s, %s, %s, %s, %s, %s, %s)')} RETURNING 1), "
-                    f"totalled AS ({TallyTotal.objects.upsert_sql('VALUES (%s, %s, %s)')} RETURNING 1) "
+                    f"totalled AS ({TallyTotal.objects.upsert_sql('VALUES (%s, %s, %s)')} RETURNING 1){historied} "
                     f"SELECT {total_sql} + %s FROM bump",
-                    [*bucket, *total, key, amount],
+                    [*bucket, *total, *hours, key, amount],
                 )
                 return int(cursor.fetchone()[0])
             cursor.execute(self.upsert_sql("VALUES (%s, %s, %s, %s, %s, %s, %s)"), bucket)
             cursor.execute(TallyTotal.objects.upsert_sql("VALUES (%s, %s, %s)"), total)
+            if history:
+                cursor.execute(history_sql, hours)
             # Elsewhere (SQLite) writers are serialised, so a read in the same transaction is exact.
             cursor.execute(f"SELECT {total_sql}", [key])
             return int(cursor.fetchone()[0])
@@ -223,3 +249,97 @@ class TallyTotal(models.Model):
 
     def __str__(self):
         return f"{self.petition_key} total shard {self.shard}: {self.count}"
+
+
+#: One point of a count history: (start of the hour or day, online, paper), the count added in that period.
+HistoryPoint = tuple[datetime, int, int]
+
+
+class TallyHistoryManager(models.Manager):
+    def upsert_sql(self, values_sql: str) -> str:
+        """``INSERT`` of ``(petition_key, hour, channel, shard, count)`` rows (a ``VALUES`` list or a ``SELECT``) that
+        adds to the shard's count when the row exists."""
+        table = self.model._meta.db_table
+        return (
+            f"INSERT INTO {table} (petition_key, hour, channel, shard, count) {values_sql} "
+            f"ON CONFLICT (petition_key, hour, channel, shard) DO UPDATE SET count = {table}.count + EXCLUDED.count"
+        )
+
+    def add(self, petition_key, amounts: dict[tuple[datetime | date, str], int]) -> None:
+        """Add each ``{(moment, channel): amount}`` to a random shard of the hour ``moment`` belongs to
+        (``history_hour``). Call inside the transaction that moves the tally (with ``history=False`` there)."""
+        merged: dict[tuple[datetime, str], int] = {}
+        for (at, channel), amount in amounts.items():
+            hour = history_hour(at)
+            merged[(hour, str(channel))] = merged.get((hour, str(channel)), 0) + amount
+        rows = [(hour, channel, amount) for (hour, channel), amount in merged.items() if amount]
+        if not rows:
+            return
+        key = _prepared_key(petition_key)
+        hour_field = self.model._meta.get_field("hour")
+        params = []
+        for hour, channel, amount in rows:
+            hour = hour_field.get_db_prep_value(hour, connection)
+            params += [key, hour, channel, random.randrange(conf.TALLY_SHARDS), amount]
+        values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
+        with connection.cursor() as cursor:
+            cursor.execute(self.upsert_sql(f"VALUES {values}"), params)
+
+    def read(self, petition_key, interval: str = "hour") -> list[HistoryPoint]:
+        """What was added per ``interval`` (``"hour"`` or ``"day"``, UTC), oldest first, periods with no change left
+        out: a sum over the history rows (never the signatures)."""
+        if interval not in ("hour", "day"):
+            raise ValueError(f"Unknown interval {interval!r}")
+        rows = self.filter(petition_key=petition_key).values_list("hour", "channel").annotate(n=Sum("count")).order_by()
+        periods: dict[datetime, list[int]] = {}
+        for hour, channel, n in rows:
+            if not n:
+                continue
+            hour = hour.astimezone(UTC)
+            start = hour.replace(hour=0) if interval == "day" else hour
+            point = periods.setdefault(start, [0, 0])
+            point[1 if channel == Channel.PAPER else 0] += n
+        return [(start, online, paper) for start, (online, paper) in sorted(periods.items()) if online or paper]
+
+    def points(self, petition_key, interval: str = "hour", fresh: bool = False) -> list[HistoryPoint]:
+        """``read``, from the cache (``COUNT_CACHE_SECONDS``) unless ``fresh``."""
+        key = HISTORY_CACHE_KEY.format(petition_key, interval)
+        if not fresh:
+            cached = cache.get(key)
+            if cached is not None:
+                return cached
+        points = self.read(petition_key, interval)
+        cache.set(key, points, conf.COUNT_CACHE_SECONDS)
+        return points
+
+    def forget(self, petition_key) -> None:
+        cache.delete_many([HISTORY_CACHE_KEY.format(petition_key, interval) for interval in ("hour", "day")])
+
+
+HISTORY_CACHE_KEY = "wagtail_petitions:history:v1:{}:{}"
+
+
+class TallyHistory(models.Model):
+    """One shard of what a channel added to a petition's tally in one hour (UTC): the count over time.
+
+    Written with the tally (``TallyCounter.objects.add``, the PostgreSQL signing statement, moderation), so it always
+    sums to the tally; ``wagtail_petitions.recount`` rebuilds it from the signatures (the hour they were signed) and
+    the paper batches (the day they were collected).
+    """
+
+    petition_key = models.UUIDField()
+    hour = models.DateTimeField()
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    shard = models.PositiveSmallIntegerField(default=0)
+    count = models.BigIntegerField(default=0)
+
+    objects = TallyHistoryManager()
+
+    class Meta:
+        verbose_name_plural = "tally history"
+        constraints = [
+            models.UniqueConstraint(fields=["petition_key", "hour", "channel", "shard"], name="tally_history_shard")
+        ]
+
+    def __str__(self):
+        return f"{self.petition_key} {self.hour:%Y-%m-%d %H}h {self.channel} shard {self.shard}: {self.count}"

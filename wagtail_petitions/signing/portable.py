@@ -24,6 +24,7 @@ def insert_in_transaction(signature, claim) -> tuple[int | None, object]:
                         country=str(signature.country),
                         partner_id=signature.partner_id,
                         channel=signature.channel,
+                        at=signature.created_at,
                     )
         except IntegrityError:
             existing = (

@@ -1,10 +1,10 @@
 """PostgreSQL's signing path: one prepared statement, atomic on its own, one round trip.
 
 The statement inserts the signature unless this signer already signed (``ON CONFLICT DO NOTHING`` on the
-one-per-signer constraint), adds one to a random shard of its state's count and, if it counts, of its tally bucket
-and of the petition's total rows, and returns the total the signer is shown. A ``SigningClaim`` (the API's
-``Idempotency-Key``) adds its guard and record to the same statement. Its common table expressions are named by
-the constants below, which claims use to refer to them.
+one-per-signer constraint), adds one to a random shard of its state's count and, if it counts, of its tally bucket,
+of the petition's total rows and of the hour it was signed in (the count history), and returns the total the signer
+is shown. A ``SigningClaim`` (the API's ``Idempotency-Key``) adds its guard and record to the same statement. Its
+common table expressions are named by the constants below, which claims use to refer to them.
 
 The INSERT is written from the model's ``_meta``, each value prepared as Django's compiler prepares it
 (``pre_save``, then ``get_db_prep_save``); the text is composed once per shape and reused. The statement is
@@ -22,7 +22,7 @@ from django.db import DatabaseError, InterfaceError, models, transaction
 from django.db.models.signals import post_save, pre_save
 
 from ..conf import conf
-from ..models import StateCounter, TallyCounter, TallyTotal
+from ..models import StateCounter, TallyCounter, TallyHistory, TallyTotal
 from .libpq_statement import execute_one_row
 
 #: The CTEs of the statement, in order. ``GUARD`` and ``RECORDED`` come from the claim, if there is one.
@@ -30,11 +30,13 @@ GUARD = "guard"
 INSERTED = "inserted"
 BUMPED = "bumped"
 TOTALLED = "totalled"
+HISTORIED = "historied"
 STATED = "stated"
 COUNTED = "counted"
 RECORDED = "recorded"
 
-#: The columns of the ``INSERTED`` row that count it in the tally (``BUMPED`` and ``TOTALLED`` read them).
+#: The columns of the ``INSERTED`` row that count it in the tally (``BUMPED``, ``TOTALLED`` and ``HISTORIED`` read
+#: them).
 BUMP_SOURCE_COLUMNS = ("petition_key", "channel", "country", "partner_id", "created_at")
 
 
@@ -69,7 +71,7 @@ def insert_in_one_statement(signature, claim, connection) -> tuple[bool, int]:
     counted = signature.is_counted
     shard = random.randrange(conf.TALLY_SHARDS)
     if counted:
-        params += [shard, shard]
+        params += [shard, shard, shard]
     params += [signature.state, shard, petition_key]
     if claim is not None:
         record_sql, record_params = claim.record_sql()
@@ -163,6 +165,9 @@ def _compose(model, connection, fields, counted, guard_sql=None, record_sql=None
         ctes.append(f"{BUMPED} AS ({TallyCounter.objects.upsert_sql(bucket)} RETURNING 1)")
         total_rows = f"SELECT petition_key, %s, 1 FROM {INSERTED}"
         ctes.append(f"{TOTALLED} AS ({TallyTotal.objects.upsert_sql(total_rows)} RETURNING 1)")
+        # The hour it was signed in, in UTC (``tally.history_hour``), whatever the session's time zone.
+        hour_rows = f"SELECT petition_key, date_trunc('hour', created_at, 'UTC'), channel, %s, 1 FROM {INSERTED}"
+        ctes.append(f"{HISTORIED} AS ({TallyHistory.objects.upsert_sql(hour_rows)} RETURNING 1)")
         added = f"(SELECT COUNT(*) FROM {BUMPED})"
     states = f"SELECT petition_key, %s, %s, 1 FROM {INSERTED}"
     ctes.append(f"{STATED} AS ({StateCounter.objects.upsert_sql(states)} RETURNING 1)")
