@@ -12,22 +12,32 @@ from .models import ConsentWithdrawal
 VIA = ConsentWithdrawal.Via
 
 
-def withdraw_updates_consent(signature, *, via: str, update=None, user=None) -> bool:
-    """The signer of ``signature`` wants no more updates about its petition. Returns whether the consent was still
-    given (a second click changes and records nothing)."""
+#: The consents a signer can withdraw, by the signature field that holds each.
+CONSENT_FIELDS = {"updates": "consent_updates", "partner": "consent_partner"}
+
+
+def withdraw_consent(signature, consent: str, *, via: str, update=None, user=None) -> bool:
+    """The signer of ``signature`` withdraws ``consent`` (``"updates"`` or ``"partner"``). Returns whether it was
+    still given (a second click changes and records nothing)."""
+    field = CONSENT_FIELDS[consent]
     model = type(signature)
     with transaction.atomic():
-        withdrawn = model.objects.filter(pk=signature.pk, consent_updates=True).update(consent_updates=False)
+        withdrawn = model.objects.filter(pk=signature.pk, **{field: True}).update(**{field: False})
         if withdrawn:
             ConsentWithdrawal.objects.create(
                 content_type=ContentType.objects.get_for_model(model),
                 object_id=str(signature.pk),
                 petition_key=signature.petition_key,
-                consent="updates",
+                consent=consent,
                 via=via,
                 update=update,
                 user=user,
                 reason="",
             )
-    signature.consent_updates = False
+    setattr(signature, field, False)
     return bool(withdrawn)
+
+
+def withdraw_updates_consent(signature, *, via: str, update=None, user=None) -> bool:
+    """The signer of ``signature`` wants no more updates about its petition (see ``withdraw_consent``)."""
+    return withdraw_consent(signature, "updates", via=via, update=update, user=user)

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from .choices import AWAITING_CONFIRMATION, EXPIRED, SignatureState
 from .conf import conf
-from .models import SignatureStateChange, StateCounter, TallyCounter, TallyHistory
+from .consents import CONSENT_FIELDS, withdraw_consent
+from .models import ConsentWithdrawal, SignatureStateChange, StateCounter, TallyCounter, TallyHistory
 from .signals import signatures_counted
 
 #: States an editor may confirm (make count) and invalidate from.
@@ -273,19 +274,16 @@ def erase_signature(signature, *, user=None, reason: str) -> bool:
     return moved
 
 
-def withdraw_consents(signature, *, updates: bool = False, partner: bool = False) -> list[str]:
-    """The signer withdraws their consent to updates and/or to the partner's contact; returns the consents that
-    were withdrawn now. Not a change of state: nothing is counted differently."""
-    withdrawn = [
-        name
-        for name, asked in (("consent_updates", updates), ("consent_partner", partner))
-        if asked and getattr(signature, name)
+def withdraw_consents(signature, *, updates: bool = False, partner: bool = False, via=None, user=None) -> list[str]:
+    """The signer withdraws their consent to updates and/or to the partner's contact; returns the consent fields
+    withdrawn now. Not a change of state: nothing is counted differently. Each withdrawal goes through
+    ``consents.withdraw_consent`` (recorded, at once), the one way a consent is withdrawn."""
+    via = via or ConsentWithdrawal.Via.SELF_SERVICE
+    return [
+        CONSENT_FIELDS[consent]
+        for consent, asked in (("updates", updates), ("partner", partner))
+        if asked and withdraw_consent(signature, consent, via=via, user=user)
     ]
-    if withdrawn:
-        type(signature).objects.filter(pk=signature.pk).update(**dict.fromkeys(withdrawn, False))
-        for name in withdrawn:
-            setattr(signature, name, False)
-    return withdrawn
 
 
 # --- expiry --------------------------------------------------------------------------------------------------------

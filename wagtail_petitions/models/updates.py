@@ -153,7 +153,7 @@ class UpdateRecipient(models.Model):
 
 
 class ConsentWithdrawal(AuditRecord):
-    """A signer withdrew a consent (today: to updates) of one signature: when, how, from which mail."""
+    """A signer withdrew a consent (to updates or to the partner) of one signature: when, how, from which mail."""
 
     class Via(models.TextChoices):
         ONE_CLICK = "one_click", _("One-click unsubscribe from the mail program (RFC 8058)")
