@@ -5,7 +5,7 @@ that speaks oEmbed) shows the signing widget. WordPress puts unknown providers' 
 ``sandbox="allow-scripts"`` and appends ``#?secret=…``: the widget signs with fetch and answers its height message.
 """
 
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import unquote, urlencode, urlsplit
 
 from django.conf import settings
 from django.http import JsonResponse
@@ -51,7 +51,9 @@ def petition_for_url(request, url):
     parts = urlsplit(url or "")
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.netloc.lower() not in _known_hosts(request):
         return None
-    segments = [s for s in parts.path.split("/") if s]
+    # WordPress and browsers send a Unicode slug percent-encoded (UTF-8); Wagtail's page URLs have it as is.
+    path = unquote(parts.path)
+    segments = [s for s in path.split("/") if s]
     if not segments:
         return None
     languages = {code for code, _name in settings.LANGUAGES}
@@ -59,8 +61,8 @@ def petition_for_url(request, url):
     petition = find_petition(segments[-1], language or settings.LANGUAGE_CODE)
     if petition is None:
         return None
-    page_path = urlsplit(petition.get_url(request=request) or "").path
-    return petition if page_path.rstrip("/") == parts.path.rstrip("/") else None
+    page_path = unquote(urlsplit(petition.get_url(request=request) or "").path)
+    return petition if page_path.rstrip("/") == path.rstrip("/") else None
 
 
 @require_safe

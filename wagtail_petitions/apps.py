@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.core import checks
 from django.db.models.signals import post_delete, post_save
+from django.urls import register_converter
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,6 +17,7 @@ class WagtailPetitionsAppConfig(AppConfig):
 
         from . import checks as petition_checks
         from . import lookup, paper, recount
+        from .converters import PetitionSlugConverter
         from .models import Partner, PetitionIndexPage, get_petition_page_models, sync_petition_translations
         from .models.partners import forget_active_partners
         from .page_generation import pages_changed
@@ -45,6 +47,9 @@ class WagtailPetitionsAppConfig(AppConfig):
         # What recount_tallies rebuilds a tally from.
         recount.register_tally_source(recount.counted_signatures)
         recount.register_tally_source(paper.paper_batches)
+
+        # URLs that carry a petition's slug accept what Wagtail accepts (Unicode slugs).
+        register_converter(PetitionSlugConverter, "petition_slug")
 
         checks.register(petition_checks.check_settings, checks.Tags.compatibility)
         checks.register(petition_checks.check_signature_forms, checks.Tags.models)
