@@ -5,7 +5,7 @@ that speaks oEmbed) shows the signing widget. WordPress puts unknown providers' 
 ``sandbox="allow-scripts"`` and appends ``#?secret=…``: the widget signs with fetch and answers its height message.
 """
 
-from urllib.parse import unquote, urlencode, urlsplit
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 from django.conf import settings
 from django.http import JsonResponse
@@ -15,8 +15,9 @@ from django.views.decorators.http import require_safe
 from wagtail.models import Site
 
 from wagtail_petitions.lookup import find_petition
+from wagtail_petitions.models import Partner
 
-from .snippets import IFRAME_HEIGHT, IFRAME_WIDTH, iframe_snippet, widget_src
+from .snippets import IFRAME_HEIGHT, IFRAME_WIDTH, oembed_html, widget_src
 
 DEFAULT_WIDTH = IFRAME_WIDTH
 DEFAULT_HEIGHT = IFRAME_HEIGHT
@@ -65,6 +66,12 @@ def petition_for_url(request, url):
     return petition if page_path.rstrip("/") == path.rstrip("/") else None
 
 
+def partner_of_url(url):
+    """The active partner named by ``?partner=`` in ``url`` (a tracked link), or ``None``."""
+    slugs = parse_qs(urlsplit(url or "").query).get("partner") or [""]
+    return Partner.objects.get_active(slugs[0][:64])
+
+
 @require_safe
 def oembed(request):
     if request.GET.get("format", "json") != "json":
@@ -76,8 +83,14 @@ def oembed(request):
         return _error(404, "No petition page has this address.")
     width = _size(request.GET.get("maxwidth"), DEFAULT_WIDTH)
     height = _size(request.GET.get("maxheight"), DEFAULT_HEIGHT)
-    src = widget_src(request.build_absolute_uri("/"), petition.slug, petition.language_code)
-    html = iframe_snippet(src, petition.title, width, height)
+    # A partner's tracked link (``/<slug>/?partner=…``) pasted into WordPress keeps its partner in the widget.
+    partner = partner_of_url(request.GET["url"])
+    partner_slug = partner.slug if partner else ""
+    src = widget_src(request.build_absolute_uri("/"), petition.slug, petition.language_code, partner_slug)
+    page_url = petition.get_full_url(request=request) or request.GET["url"]
+    if partner_slug:
+        page_url += "?" + urlencode({"partner": partner_slug})
+    html = oembed_html(src, petition.title, page_url, width, height)
     response = JsonResponse(
         {
             "version": "1.0",
@@ -97,9 +110,10 @@ def oembed(request):
 
 
 def discovery_url(request, page):
-    """The oEmbed endpoint URL for ``page``, for the ``<link rel="alternate">`` in its head."""
-    return (
-        request.build_absolute_uri(reverse("oembed"))
-        + "?"
-        + urlencode({"url": page.get_full_url(request=request), "format": "json"})
-    )
+    """The oEmbed endpoint URL for ``page``, for the ``<link rel="alternate">`` in its head. On a partner's tracked
+    link (``?partner=``, an active partner) the page URL it names keeps the partner."""
+    page_url = page.get_full_url(request=request)
+    partner = Partner.objects.get_active(request.GET.get("partner", "")[:64])
+    if partner is not None:
+        page_url += "?" + urlencode({"partner": partner.slug})
+    return request.build_absolute_uri(reverse("oembed")) + "?" + urlencode({"url": page_url, "format": "json"})
