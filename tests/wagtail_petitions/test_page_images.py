@@ -11,6 +11,7 @@ from django.utils import translation
 from django.views.static import serve
 from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
+from wagtail.models import Collection
 
 from petitions_site import urls as site_urls
 
@@ -26,6 +27,9 @@ LONG_URL = "https://example.org/" + "a-very-long-path-segment-without-spaces" * 
 @pytest.fixture
 def illustrated(make_petition, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # A transactional test that ran before in this worker flushed the root collection Wagtail's migrations made.
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     hero = Image.objects.create(
         title="IMG_2031.jpg", description="Activists at the parliament", file=get_test_image_file(size=(2400, 1600))
     )
