@@ -6,7 +6,7 @@ of that page. WordPress puts unknown providers' iframes in
 ``sandbox="allow-scripts"`` and appends ``#?secret=…``: the widget signs with fetch and answers its height message.
 """
 
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 from django.conf import settings
 from django.http import JsonResponse
@@ -17,8 +17,9 @@ from django.views.decorators.http import require_safe
 from wagtail.models import Site
 
 from wagtail_petitions.lookup import find_petition
+from wagtail_petitions.models import Partner
 
-from .snippets import IFRAME_HEIGHT, IFRAME_WIDTH, iframe_snippet, widget_src
+from .snippets import IFRAME_HEIGHT, IFRAME_WIDTH, iframe_snippet, oembed_html, widget_src
 
 DEFAULT_WIDTH = IFRAME_WIDTH
 DEFAULT_HEIGHT = IFRAME_HEIGHT
@@ -55,7 +56,9 @@ def petition_for_url(request, url):
     parts = urlsplit(url or "")
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.netloc.lower() not in _known_hosts(request):
         return None
-    segments = [s for s in parts.path.split("/") if s]
+    # WordPress and browsers send a Unicode slug percent-encoded (UTF-8); Wagtail's page URLs have it as is.
+    path = unquote(parts.path)
+    segments = [s for s in path.split("/") if s]
     if not segments:
         return None
     languages = {code for code, _name in settings.LANGUAGES}
@@ -63,8 +66,14 @@ def petition_for_url(request, url):
     petition = find_petition(segments[-1], language or settings.LANGUAGE_CODE)
     if petition is None:
         return None
-    page_path = urlsplit(petition.get_url(request=request) or "").path
-    return petition if page_path.rstrip("/") == parts.path.rstrip("/") else None
+    page_path = unquote(urlsplit(petition.get_url(request=request) or "").path)
+    return petition if page_path.rstrip("/") == path.rstrip("/") else None
+
+
+def partner_of_url(url):
+    """The active partner named by ``?partner=`` in ``url`` (a tracked link), or ``None``."""
+    slugs = parse_qs(urlsplit(url or "").query).get("partner") or [""]
+    return Partner.objects.get_active(slugs[0][:64])
 
 
 @require_safe
@@ -84,8 +93,14 @@ def oembed(request):
         src = request.build_absolute_uri(petition.get_figures_url(request))
         html = iframe_snippet(src, _("Figures: %(title)s") % {"title": petition.title}, width, height)
     else:
-        src = widget_src(request.build_absolute_uri("/"), petition.slug, petition.language_code)
-        html = iframe_snippet(src, petition.title, width, height)
+        # A partner's tracked link (``/<slug>/?partner=…``) pasted into WordPress keeps its partner in the widget.
+        partner = partner_of_url(url)
+        partner_slug = partner.slug if partner else ""
+        src = widget_src(request.build_absolute_uri("/"), petition.slug, petition.language_code, partner_slug)
+        page_url = petition.get_full_url(request=request) or url
+        if partner_slug:
+            page_url += "?" + urlencode({"partner": partner_slug})
+        html = oembed_html(src, petition.title, page_url, width, height)
     response = JsonResponse(
         {
             "version": "1.0",
@@ -105,9 +120,10 @@ def oembed(request):
 
 
 def discovery_url(request, page):
-    """The oEmbed endpoint URL for ``page``, for the ``<link rel="alternate">`` in its head."""
-    return (
-        request.build_absolute_uri(reverse("oembed"))
-        + "?"
-        + urlencode({"url": page.get_full_url(request=request), "format": "json"})
-    )
+    """The oEmbed endpoint URL for ``page``, for the ``<link rel="alternate">`` in its head. On a partner's tracked
+    link (``?partner=``, an active partner) the page URL it names keeps the partner."""
+    page_url = page.get_full_url(request=request)
+    partner = Partner.objects.get_active(request.GET.get("partner", "")[:64])
+    if partner is not None:
+        page_url += "?" + urlencode({"partner": partner.slug})
+    return request.build_absolute_uri(reverse("oembed")) + "?" + urlencode({"url": page_url, "format": "json"})

@@ -32,6 +32,26 @@ def iframe_snippet(src: str, title: str, width=IFRAME_WIDTH, height=IFRAME_HEIGH
     )
 
 
+def oembed_html(src: str, title: str, page_url: str, width=IFRAME_WIDTH, height=IFRAME_HEIGHT) -> str:
+    """What oEmbed consumers paste, shaped for WordPress (``wp-includes/embed.php``): it keeps only ``src``, ``width``,
+    ``height``, ``title``, ``frameborder``, ``marginwidth``, ``marginheight`` and ``scrolling`` of an iframe, and it
+    loads its resizing script (``wp-embed.js``) only when the HTML has a ``<blockquote>``. The blockquote, a link to
+    the petition page, is shown until the widget sends its height, then hidden by WordPress."""
+    return str(
+        format_html(
+            '<blockquote><a href="{}">{}</a></blockquote>'
+            '<iframe src="{}" title="{}" width="{}" height="{}" frameborder="0" marginwidth="0" marginheight="0" '
+            'loading="lazy" referrerpolicy="no-referrer" allow="web-share" style="border:0;max-width:100%"></iframe>',
+            page_url,
+            title,
+            src,
+            title,
+            width,
+            height,
+        )
+    )
+
+
 def _data_attributes(slug, partner, language):
     pairs = [("petition", slug), ("partner", partner), ("lang", language)]
     return format_html_join(" ", 'data-{}="{}"', [(name, value) for name, value in pairs if value])

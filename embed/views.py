@@ -1,10 +1,10 @@
 """The loader script, its pinned copies, and the widget page that partners' iframes show."""
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
@@ -83,9 +83,10 @@ def _parent_origin(value: str) -> str:
         return ""
 
 
-def share_links(petition_url, title):
-    """Plain links, no third-party script or image: nothing reaches those sites unless the signer clicks."""
-    text = _("I signed “%(title)s”. Will you sign too?") % {"title": title}
+def share_links(petition_url, title, share_text=""):
+    """Plain links, no third-party script or image: nothing reaches those sites unless the signer clicks. The text is
+    the editor's share text when there is one."""
+    text = share_text.strip() or _("I signed “%(title)s”. Will you sign too?") % {"title": title}
     message = f"{text} {petition_url}"
 
     def q(value):
@@ -117,11 +118,16 @@ def widget(request, slug):
     theme = Theme.from_query(request.GET)
     tally = petition.get_tally()
     goal = petition.get_displayed_goal(tally.total)
-    petition_url = request.build_absolute_uri(petition.get_url(request=request) or "/")
+    petition_url = shared_url(request, petition, partner)
     script, style = load("widget.js"), load("widget.css")
     theme_style = inline(theme.css()) if theme.css() else None
     with translation.override(language):
-        links, share_text = share_links(petition_url, petition.title)
+        links, share_text = share_links(petition_url, petition.title, petition.share_text)
+        # Inside WordPress's sandbox (no pop-ups, no navigation) a link can only ask WordPress to open an address
+        # of ours in the top window: the share links go through ``share`` below, which redirects.
+        query = urlencode({k: v for k, v in (("lang", language), ("partner", partner.slug if partner else "")) if v})
+        share_base = request.build_absolute_uri(reverse("embed:share", args=[petition.slug, "__network__"]))
+        links = [(key, label, href, share_base.replace("__network__", key) + "?" + query) for key, label, href in links]
         config = {
             "petition": petition.slug,
             "partner": partner.slug if partner else "",
@@ -178,6 +184,35 @@ def widget(request, slug):
     patch_vary_headers(response, ["Accept-Language"])
     response["Content-Language"] = language
     return _secure(response, scripts=[script], styles=[style] + ([theme_style] if theme_style else []))
+
+
+def shared_url(request, petition, partner=None) -> str:
+    """The petition page's address that signers share: the partner's tracked link when a partner is named."""
+    url = request.build_absolute_uri(petition.get_url(request=request) or "/")
+    return url + "?" + urlencode({"partner": partner.slug}) if partner else url
+
+
+class ShareRedirect(HttpResponseRedirect):
+    allowed_schemes = ["http", "https", "mailto"]  # the email link is a mailto: one
+
+
+@require_safe
+def share(request, slug, network):
+    """Sends the signer on to a share service (a redirect): what a share link of the widget opens where the widget
+    cannot open pop-ups (WordPress's sandbox lets it ask for an address on its own host only)."""
+    petition = find_petition(slug, request.GET.get("lang"))
+    if petition is None:
+        raise Http404("No petition has this slug.")
+    partner = Partner.objects.get_active(request.GET.get("partner", "")[:64])
+    with translation.override(choose_language(request, petition.language_code)):
+        links, _text = share_links(shared_url(request, petition, partner), petition.title, petition.share_text)
+    href = next((href for key, _label, href in links if key == network), None)
+    if href is None:
+        raise Http404("Unknown share service.")
+    response = ShareRedirect(href)
+    response["Referrer-Policy"] = "no-referrer"
+    patch_cache_control(response, public=True, max_age=conf.EMBED_WIDGET_MAX_AGE)
+    return response
 
 
 def _secure(response, scripts, styles):

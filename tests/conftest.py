@@ -3,6 +3,7 @@
 import os
 import shutil
 import time
+from urllib.parse import unquote
 
 import pytest
 from django.core.cache import cache
@@ -132,7 +133,7 @@ def api_client():
         def post(self, path, data=None, *args, **kwargs):
             parts = path.split("?")[0].split("/")
             if isinstance(data, dict) and parts[-2:] == ["signatures", ""] and "petitions" in parts:
-                data = as_sent_by_a_form(data, parts[parts.index("petitions") + 1])
+                data = as_sent_by_a_form(data, unquote(parts[parts.index("petitions") + 1]))
             return super().post(path, data, *args, **kwargs)
 
     return WidgetLikeClient()

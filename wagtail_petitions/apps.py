@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.core import checks
 from django.db.models.signals import post_delete, post_save
+from django.urls import register_converter
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,6 +17,7 @@ class WagtailPetitionsAppConfig(AppConfig):
 
         from . import checks as petition_checks
         from . import lookup, paper, recount
+        from .converters import PetitionSlugConverter
         from .mail.tasks import register_mail
         from .models import (
             Partner,
@@ -70,6 +72,9 @@ class WagtailPetitionsAppConfig(AppConfig):
 
         # The editor's test send of an update to signers.
         register_mail(TEST_MAIL, build_test_mails)
+
+        # URLs that carry a petition's slug accept what Wagtail accepts (Unicode slugs).
+        register_converter(PetitionSlugConverter, "petition_slug")
 
         checks.register(petition_checks.check_settings, checks.Tags.compatibility)
         checks.register(petition_checks.check_signature_forms, checks.Tags.models)

@@ -55,7 +55,7 @@ def petition_figures(petition, top: int | None = 5) -> Figures:
         goal=petition.goal,
         displayed_goal=petition.get_displayed_goal(snapshot.total),
         last_24h_online=signatures.filter(state=SignatureState.COUNTED, created_at__gte=since).count(),
-        last_24h_paper=paper.filter(entered_at__gte=since).aggregate(n=Sum("signature_count"))["n"] or 0,
+        last_24h_paper=paper_since(paper, since),
         pending=states.pending,
         held=states.held,
         quarantined=states.quarantined,
@@ -67,6 +67,13 @@ def petition_figures(petition, top: int | None = 5) -> Figures:
         by_partner=by_partner[:top] if top else by_partner,
         paper_batches=paper.count(),
     )
+
+
+def paper_since(batches, since) -> int:
+    """Paper signatures collected since ``since``. Paper counts on the day it was collected, not the day someone
+    typed it in: a week of sheets entered on Monday is no Monday surge. A batch has a date, not a time, so the
+    window is the days it touches (in ``TIME_ZONE``)."""
+    return batches.filter(collected_on__gte=timezone.localdate(since)).aggregate(n=Sum("signature_count"))["n"] or 0
 
 
 @dataclass(frozen=True)

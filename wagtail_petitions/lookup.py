@@ -63,6 +63,12 @@ def _find_petition(slug, language, live):
     translations = list((translations.live() if live else translations).select_related("locale").order_by("pk"))
     if not translations:
         return None
+    return choose_translation(translations, language)
+
+
+def choose_translation(translations, language: str | None = None):
+    """Of one petition's ``translations`` (oldest first, with their locales), the one in ``language`` (``fr-CA``
+    finds ``fr``), else the one in the default language, else the oldest. The rule of every lookup and listing."""
     by_language = {page.locale.language_code: page for page in translations}
     if language:
         language = language.lower()
@@ -81,3 +87,21 @@ def translations_of(petition) -> dict:
     """Live translations of ``petition`` (itself included), by language code."""
     pages = petition.get_translations(inclusive=True).live().select_related("locale")
     return {page.locale.language_code: page for page in pages}
+
+
+def live_petitions(language: str | None = None) -> list[tuple[object, list]]:
+    """Every live petition once, newest first: ``(page, translations)`` with ``page`` the translation in
+    ``language`` by ``choose_translation``'s rule (only petitions with a live translation in ``language``, when
+    given) and ``translations`` all its live translations, oldest first. Three queries, whatever the number of
+    petitions and languages."""
+    locales = Locale.objects.in_bulk()
+    groups: dict = {}
+    for page in petition_pages().live().order_by("pk").specific():
+        page.locale = locales[page.locale_id]  # one query for every locale instead of one per page
+        groups.setdefault(page.translation_key, []).append(page)
+    if language:
+        language = language.lower()
+        wanted = {language, language.split("-")[0]}
+        groups = {key: pages for key, pages in groups.items() if wanted & {p.locale.language_code for p in pages}}
+    petitions = [(choose_translation(pages, language), pages) for pages in groups.values()]
+    return sorted(petitions, key=lambda item: min(p.first_published_at for p in item[1]), reverse=True)

@@ -39,7 +39,8 @@ ALLOWED_TAGS = frozenset(
 ALLOWED_ATTRIBUTES = {
     "a": ["href", "title", "rel"],
     "abbr": ["title"],
-    "img": ["src", "alt", "width", "height"],
+    # Wagtail's srcset_image: renditions in several widths, the browser picks one for the column's width.
+    "img": ["src", "srcset", "sizes", "alt", "width", "height", "loading", "decoding"],
 }
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 

@@ -23,6 +23,37 @@ class PetitionSummarySerializer(serializers.Serializer):
         return petition.get_full_url(self.context.get("request"))
 
 
+class TranslationSerializer(serializers.Serializer):
+    language = serializers.CharField(source="language_code")
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, petition) -> str:
+        return petition.get_full_url(self.context.get("request"))
+
+
+class PetitionListEntrySerializer(PetitionSummarySerializer):
+    """One petition of the list, in one of its languages; its counts are the petition's (every translation's
+    signatures). The context's ``translations`` maps each ``translation_key`` to the petition's live translations."""
+
+    status = serializers.SerializerMethodField()
+    is_open = serializers.SerializerMethodField()
+    translations = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ChoiceField(choices=["open", "closed", "delivered"]))
+    def get_status(self, petition) -> str:
+        return petition.get_public_status()
+
+    def get_is_open(self, petition) -> bool:
+        return petition.is_open()
+
+    @extend_schema_field(TranslationSerializer(many=True))
+    def get_translations(self, petition):
+        translations = self.context["translations"][petition.translation_key]
+        return TranslationSerializer(translations, many=True, context=self.context).data
+
+
 class ImageSerializer(serializers.Serializer):
     url = serializers.CharField()
     width = serializers.IntegerField()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotFound, Throttled, ValidationError
+from rest_framework.exceptions import ErrorDetail, NotFound, Throttled, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,8 +22,7 @@ from wagtail_petitions.choices import PetitionStatus
 from wagtail_petitions.conf import conf
 from wagtail_petitions.defence import Client
 from wagtail_petitions.defence.pow import create_challenge
-from wagtail_petitions.lookup import find_petition
-from wagtail_petitions.models import petition_pages
+from wagtail_petitions.lookup import find_petition, live_petitions
 from wagtail_petitions.public_figures import OTHER_PARTNERS, history, public_figures
 from wagtail_petitions.signing import (
     InvalidSignature,
@@ -35,6 +34,7 @@ from wagtail_petitions.signing import (
 
 from . import idempotency, serializers
 from .exceptions import ServiceUnavailable
+from .i18n import supported_language
 from .renderers import CSVRenderer, CSVTable
 
 
@@ -59,20 +59,46 @@ class ApiRootView(APIView):
 
 
 class PetitionListView(APIView):
-    """Petitions open for signatures, one entry per published language (``?lang=`` keeps one language)."""
+    """Every published petition — open, closed and delivered — once, with its translations inside its entry, so
+    nobody adds up the same tally twice. ``?status=open,closed`` keeps those statuses; ``?lang=fr`` keeps petitions
+    published in French and describes each in French."""
 
-    @extend_schema(responses=serializers.PetitionSummarySerializer(many=True))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "status",
+                str,
+                description="Comma-separated statuses to keep: open, closed, delivered (default: all).",
+                enum=[choice.value for choice in PetitionStatus],
+                explode=False,
+                many=True,
+            ),
+            OpenApiParameter("lang", str, description="Keep petitions with a translation in this language."),
+        ],
+        responses=serializers.PetitionListEntrySerializer(many=True),
+    )
     def get(self, request):
-        pages = petition_pages().live()
-        if lang := request.query_params.get("lang"):
-            pages = pages.filter(locale__language_code=lang)
-        petitions = pages.order_by("-first_published_at").specific()
-        data = serializers.PetitionSummarySerializer(
-            [p for p in petitions if p.status == PetitionStatus.OPEN and p.is_open()],
-            many=True,
-            context={"request": request},
-        ).data
-        return Response(data)
+        statuses = self.get_statuses(request)
+        language = request.query_params.get("lang")
+        if language and not supported_language(language):
+            raise ValidationError(
+                {"lang": [ErrorDetail(_("Unknown language: %(lang)s.") % {"lang": language[:16]}, "invalid_choice")]}
+            )
+        petitions = [(page, pages) for page, pages in live_petitions(language) if page.get_public_status() in statuses]
+        context = {"request": request, "translations": {page.translation_key: pages for page, pages in petitions}}
+        pages = [page for page, _translations in petitions]
+        return Response(serializers.PetitionListEntrySerializer(pages, many=True, context=context).data)
+
+    def get_statuses(self, request) -> set[str]:
+        allowed = [choice.value for choice in PetitionStatus]
+        wanted = {value.strip() for value in request.query_params.get("status", "").split(",") if value.strip()}
+        if unknown := wanted - set(allowed):
+            message = _("Unknown status: %(values)s. Use one or more of: %(allowed)s.") % {
+                "values": ", ".join(sorted(unknown))[:64],
+                "allowed": ", ".join(allowed),
+            }
+            raise ValidationError({"status": [ErrorDetail(message, "invalid_choice")]})
+        return wanted or set(allowed)
 
 
 class PetitionDetailView(APIView):

@@ -10,11 +10,14 @@
   var WIDGETS = new URL("petitions/", me.src).href;
   var reg = window.__petitionWidgets = window.__petitionWidgets || { n: 0, frames: [] };
   var ACCENT = /^#?([0-9a-f]{3}|[0-9a-f]{6})$/i, WORD = /^[\w-]{1,64}$/, LANG = /^[a-z]{2,3}([-_][a-z0-9]{1,8})*$/i;
+  // A petition slug is what Wagtail accepts: Unicode letters and digits too (protégeons-…, أوقفوا-…).
+  var SLUG = WORD;
+  try { SLUG = new RegExp("^[\\p{L}\\p{N}\\p{M}_-]{1,255}$", "u"); } catch (e) { /* old browser: ASCII slugs */ }
 
   function css(el, props) { for (var k in props) el.style.setProperty(k, props[k], "important"); }
 
   function mount(host, d, after) {
-    if (!d.petition || !WORD.test(d.petition) || host.getAttribute("data-petition-mounted")) return;
+    if (!d.petition || !SLUG.test(d.petition) || host.getAttribute("data-petition-mounted")) return;
     host.setAttribute("data-petition-mounted", "");
     var q = new URLSearchParams();
     if (location.origin !== "null") q.set("parent", location.origin);
@@ -26,7 +29,7 @@
     var compact = d.layout === "compact";
     if (compact) q.set("layout", "compact");
     var frame = document.createElement("iframe");
-    frame.src = WIDGETS + d.petition + "/?" + q;
+    frame.src = WIDGETS + encodeURIComponent(d.petition) + "/?" + q;
     frame.title = d.title || "Petition";
     frame.loading = "lazy";
     frame.referrerPolicy = "no-referrer";

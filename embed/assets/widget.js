@@ -39,6 +39,20 @@
     post("petition:resize");
     if (wpSecret) window.parent.postMessage({ secret: wpSecret, message: "height", value: h }, wpTarget);
   }
+  if (wpSecret) {
+    // wp-embed.js says "ready" once it listens (it may load after us): send the height again.
+    window.addEventListener("message", function (e) {
+      var d = e.data;
+      if (e.source === window.parent && d && d.message === "ready" && d.secret === wpSecret) { lastHeight = 0; resize(); }
+    });
+    // The sandbox blocks pop-ups and navigation; WordPress opens an address of our host in the top window on request.
+    document.addEventListener("click", function (e) {
+      var a = e.target.closest && e.target.closest("a[data-top]");
+      if (!a) return;
+      e.preventDefault();
+      window.parent.postMessage({ secret: wpSecret, message: "link", value: a.getAttribute("data-top") }, wpTarget);
+    });
+  }
   function say(text) { statusEl.textContent = text; }
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();

@@ -10,7 +10,7 @@ import pytest
 from wagtail.models import Locale
 
 from embed.assets import load, release_path
-from wagtail_petitions.models import Partner
+from wagtail_petitions.models import Partner, PetitionStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -243,12 +243,29 @@ def test_oembed_returns_a_rich_iframe(client, petition):
     assert data["type"] == "rich" and data["version"] == "1.0"
     assert data["width"] == 400 and data["height"] == 720
     assert data["title"] == petition.title
+    # WordPress's shape (wp-includes/embed.php): a blockquote (which makes WordPress load wp-embed.js, its resizer)
+    # linking to the page, then the iframe, borderless through the one attribute WordPress keeps for it.
     assert re.fullmatch(
+        r'<blockquote><a href="http://testserver/stop-spyware/">Stop spyware</a></blockquote>'
         r'<iframe src="http://testserver/embed/v1/petitions/stop-spyware/\?lang=en" title="Stop spyware" '
-        r'width="400" height="720" [^<>]*></iframe>',
+        r'width="400" height="720" frameborder="0" [^<>]*></iframe>',
         data["html"],
     ), data["html"]
     assert "<script" not in data["html"]
+
+
+def test_oembed_of_a_tracked_link_keeps_the_partner(client, petition, partner):
+    data = client.get("/oembed", {"url": f"http://testserver/stop-spyware/?partner={partner.slug}"}).json()
+    assert '/embed/v1/petitions/stop-spyware/?lang=en&amp;partner=drc"' in data["html"]
+    assert '<a href="http://testserver/stop-spyware/?partner=drc">' in data["html"]
+    # An unknown or inactive partner is left out, the petition still embeds.
+    data = client.get("/oembed", {"url": "http://testserver/stop-spyware/?partner=nobody"}).json()
+    assert "partner=" not in data["html"]
+
+
+def test_tracked_link_page_advertises_an_oembed_url_that_keeps_the_partner(client, petition, partner):
+    html = client.get(f"/stop-spyware/?partner={partner.slug}").content.decode()
+    assert "url=http%3A%2F%2Ftestserver%2Fstop-spyware%2F%3Fpartner%3Ddrc" in html
 
 
 def test_oembed_finds_the_translation_the_url_names(client, petition):
@@ -311,3 +328,43 @@ def test_embed_release_prints_the_pinned_code_of_the_one_builder(db):
     call_command("embed_release", "--site-url", "https://petitions.example.org", stdout=out)
     expected = snippets("https://petitions.example.org", "SLUG", "", partner="PARTNER")["pinned"]
     assert out.getvalue().strip().splitlines()[-1] == expected
+
+
+# --- share step, privacy notice, petition link ---------------------------------------------------------------
+
+
+def test_share_links_use_the_editors_share_text_and_keep_the_partner(client, make_petition, partner):
+    petition = make_petition(share_text="Porpoises need you: sign now!")
+    html = client.get(widget_url(petition, partner=partner.slug)).content.decode()
+
+    assert "Porpoises%20need%20you%3A%20sign%20now%21" in html
+    assert "http%3A%2F%2Ftestserver%2Fstop-spyware%2F%3Fpartner%3Ddrc" in html
+    config = json.loads(re.search(r'<script id="widget-config" type="application/json">(.*?)</script>', html).group(1))
+    assert config["share"]["url"] == "http://testserver/stop-spyware/?partner=drc"
+    assert config["share"]["text"] == "Porpoises need you: sign now!"
+
+
+def test_share_redirect_sends_to_the_service_with_the_partners_link(client, petition, partner):
+    response = client.get(f"/embed/v1/petitions/stop-spyware/share/whatsapp/?partner={partner.slug}&lang=fr")
+    assert response.status_code == 302
+    assert response["Location"].startswith("https://wa.me/?text=")
+    assert "stop-spyware%2F%3Fpartner%3Ddrc" in response["Location"]
+    assert not response.cookies
+    assert client.get("/embed/v1/petitions/stop-spyware/share/evil/").status_code == 404
+    assert client.get("/embed/v1/petitions/no-such/share/email/").status_code == 404
+    assert client.get("/embed/v1/petitions/stop-spyware/share/email/")["Location"].startswith("mailto:?subject=")
+
+
+def test_widget_shows_the_privacy_notice_and_links_the_full_petition(client, make_petition):
+    petition = make_petition(privacy_text="We keep your data for 12 months. Write to privacy@example.org.")
+    html = client.get(widget_url(petition)).content.decode()
+    assert "We keep your data for 12 months. Write to privacy@example.org." in html
+    assert re.search(r'<a href="http://testserver/stop-spyware/"[^>]*>Read the full petition</a>', html)
+
+
+def test_signed_via_only_while_the_petition_is_open(client, make_petition, partner):
+    petition = make_petition()
+    assert f"Signed via {partner.name}" in client.get(widget_url(petition, partner=partner.slug)).content.decode()
+    petition.status = PetitionStatus.CLOSED
+    petition.save_revision().publish()
+    assert "Signed via" not in client.get(widget_url(petition, partner=partner.slug)).content.decode()

@@ -154,3 +154,41 @@ def test_the_no_js_form_on_a_confirmation_petition_says_check_your_inbox(make_pe
     page = client.get(f"{petition.url}?signed=check").content.decode()
     assert "Check your inbox" in page and "<strong data-count>0</strong>" in page
     assert Signature.objects.get().state == "pending"
+
+
+def test_no_js_form_errors_come_with_a_summary_linked_to_the_fields(petition, client):
+    response = client.post(f"/petitions/sign/{petition.pk}/", form_data(email="nope", first_name=""))
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    summary = re.search(r'<div class="error-summary" id="error-summary" role="alert"[^>]*>(.*?)</div>', html, re.S)
+    assert summary is not None, html
+    # First in the form, before any field, and focused when the page loads.
+    assert html.index('id="error-summary"') < html.index('name="first_name"')
+    assert "autofocus" in summary.group(0)
+    links = re.findall(r'<a href="#(id_\w+)">([^<]*)</a>', summary.group(1))
+    assert [target for target, _text in links] == ["id_first_name", "id_email"]
+    assert "Enter a valid email address." in dict(links)["id_email"]
+    # Each field names its message.
+    assert re.search(r'<input[^>]*name="email"[^>]*aria-describedby="id_email_error"', html)
+    assert '<span id="id_email_error">' in html
+    assert re.search(r'<input[^>]*name="last_name"(?![^>]*aria-describedby)[^>]*>', html)
+
+
+def test_no_error_summary_on_a_fresh_form(petition, client):
+    assert 'id="error-summary"' not in client.get(petition.url).content.decode()
+
+
+@pytest.mark.parametrize("state", ["1", "check"])
+def test_a_shared_thank_you_address_still_shows_the_petition_and_its_form(petition, client, state):
+    html = client.get(f"{petition.url}?signed={state}").content.decode()
+
+    assert petition.title in html and petition.summary in html
+    assert f'action="/petitions/sign/{petition.pk}/"' in html and 'name="email"' in html
+    # The address to share, and the one search engines keep, is the page's own.
+    assert '<link rel="canonical" href="http://testserver/stop-spyware/">' in html
+
+
+def test_the_thank_you_note_offers_the_page_address_to_share(petition, client):
+    html = client.get(f"{petition.url}?signed=1").content.decode()
+    assert 'Share this address: <a href="http://testserver/stop-spyware/">' in html

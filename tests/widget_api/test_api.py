@@ -1,9 +1,12 @@
 """The public API: shapes, status codes, caching headers, and no cookies."""
 
+import datetime
 import json
 
 import pytest
+import yaml
 from django.test import override_settings
+from django.utils import timezone
 from wagtail.models import Locale
 
 from tests.conftest import as_sent_by_a_form, signer
@@ -27,26 +30,113 @@ def assert_no_cookie(response):
     assert not response.cookies
 
 
-def test_list_shows_open_petitions_only(make_petition, api_client):
+def test_list_shows_every_published_petition_with_its_status(make_petition, api_client):
     make_petition(slug="open-one", title="Open one")
     make_petition(slug="closed-one", title="Closed one", status=PetitionStatus.CLOSED)
+    make_petition(slug="past-one", title="Past its date", closes_at=timezone.now() - datetime.timedelta(days=1))
+    make_petition(
+        slug="delivered-one",
+        title="Delivered one",
+        status=PetitionStatus.DELIVERED,
+        delivered_on=datetime.date(2026, 5, 1),
+        delivery_text="Handed over.",
+    )
     make_petition(slug="draft-one", title="Draft", publish=False)
 
     response = api_client.get("/api/v1/petitions/")
 
     assert response.status_code == 200
-    assert [p["slug"] for p in response.json()] == ["open-one"]
-    entry = response.json()[0]
+    statuses = {p["slug"]: p["status"] for p in response.json()}
+    assert statuses == {"open-one": "open", "closed-one": "closed", "past-one": "closed", "delivered-one": "delivered"}
+    entry = next(p for p in response.json() if p["slug"] == "open-one")
     assert entry == {
         "slug": "open-one",
         "title": "Open one",
         "language": "en",
         "status": "open",
+        "is_open": True,
         "signature_count": 0,
         "goal": 1000,
         "url": "http://testserver/open-one/",
+        "translations": [
+            {"language": "en", "slug": "open-one", "title": "Open one", "url": "http://testserver/open-one/"}
+        ],
     }
     assert_no_cookie(response)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("status=open", {"open-one"}),
+        ("status=closed", {"closed-one"}),
+        ("status=closed,delivered", {"closed-one", "delivered-one"}),
+        ("status=open&lang=fr", {"open-one"}),
+        ("lang=fr", {"open-one", "delivered-one"}),
+        ("status=closed&lang=fr", set()),
+    ],
+)
+def test_list_filters_by_status_and_language(make_petition, api_client, query, expected):
+    open_one = make_petition(slug="open-one", title="Open one")
+    make_petition(slug="closed-one", title="Closed one", status=PetitionStatus.CLOSED)
+    delivered = make_petition(
+        slug="delivered-one",
+        title="Delivered one",
+        status=PetitionStatus.DELIVERED,
+        delivered_on=datetime.date(2026, 5, 1),
+        delivery_text="Handed over.",
+    )
+    french = Locale.objects.create(language_code="fr")
+    for page in (open_one, delivered):
+        copy = page.copy_for_translation(french, copy_parents=True)
+        copy.slug = f"{page.slug}-fr"
+        copy.save_revision().publish()
+
+    response = api_client.get(f"/api/v1/petitions/?{query}")
+
+    assert response.status_code == 200
+    assert {p["slug"].removesuffix("-fr") for p in response.json()} == expected
+    if "lang=fr" in query:
+        assert all(p["language"] == "fr" and p["slug"].endswith("-fr") for p in response.json())
+
+
+def test_list_has_one_entry_per_petition_with_its_translations_inside(petition, api_client):
+    for language, title in (("fr", "Stop aux logiciels espions"), ("ar", "أوقفوا برامج التجسس")):
+        copy = petition.copy_for_translation(Locale.objects.get_or_create(language_code=language)[0], copy_parents=True)
+        copy.title = title
+        copy.save_revision().publish()
+    for n in range(3):
+        sign_petition(petition, signer(n))
+
+    listed = api_client.get("/api/v1/petitions/").json()
+
+    assert len(listed) == 1
+    assert listed[0]["language"] == "en" and listed[0]["signature_count"] == 3
+    assert [(t["language"], t["title"]) for t in listed[0]["translations"]] == [
+        ("en", "Stop spyware"),
+        ("fr", "Stop aux logiciels espions"),
+        ("ar", "أوقفوا برامج التجسس"),
+    ]
+    assert listed[0]["translations"][1]["url"] == "http://testserver/fr/stop-spyware/"
+    # Asked in Arabic: the same petition, described in Arabic, counted once.
+    arabic = api_client.get("/api/v1/petitions/?lang=ar").json()
+    assert len(arabic) == 1 and arabic[0]["title"] == "أوقفوا برامج التجسس" and arabic[0]["signature_count"] == 3
+
+
+@pytest.mark.parametrize(("query", "field"), [("status=archived", "status"), ("lang=xx", "lang")])
+def test_list_rejects_unknown_filters_with_a_code(db, api_client, query, field):
+    response = api_client.get(f"/api/v1/petitions/?{query}")
+
+    assert response.status_code == 400
+    assert response.json()["errors"][field][0]["code"] == "invalid_choice"
+
+
+def test_list_costs_the_same_queries_for_more_petitions(make_petition, api_client, django_assert_max_num_queries):
+    for n in range(6):
+        make_petition(slug=f"petition-{n}", title=f"Petition {n}")
+    api_client.get("/api/v1/petitions/")  # warm the caches of counts and sites
+    with django_assert_max_num_queries(12):
+        assert len(api_client.get("/api/v1/petitions/").json()) == 6
 
 
 def test_detail_has_public_data_and_sanitised_body(make_petition, api_client):
@@ -229,3 +319,13 @@ def test_openapi_schema_is_served(db, api_client):
 def test_the_api_root_links_to_what_it_offers(api_client):
     body = api_client.get("/api/").json()
     assert body == {"petitions": "http://testserver/api/v1/petitions/", "schema": "http://testserver/api/v1/schema/"}
+
+
+def test_openapi_schema_describes_the_list_filters_and_translations(db, api_client):
+    schema = yaml.safe_load(api_client.get("/api/v1/schema/").content)
+    operation = schema["paths"]["/api/v1/petitions/"]["get"]
+    parameters = {p["name"]: p for p in operation["parameters"]}
+    assert parameters["status"]["schema"]["items"]["enum"] == ["closed", "delivered", "open"]
+    assert "lang" in parameters
+    entry = schema["components"]["schemas"]["PetitionListEntry"]["properties"]
+    assert entry["translations"]["items"] == {"$ref": "#/components/schemas/Translation"}

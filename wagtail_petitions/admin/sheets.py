@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import translation
+from django.utils.http import content_disposition_header
 from django.views.generic import TemplateView
 
 from .permissions import get_petition_for_user
@@ -30,7 +31,8 @@ class SignatureSheetView(TemplateView):
 
             response = HttpResponse(render_signature_sheet_pdf(petition, rows=rows), content_type="application/pdf")
             filename = f"signature-sheet-{petition.slug}-{petition.language_code}.pdf"
-            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            # RFC 6266 ``filename*``: a slug may be accented or non-Latin, and headers are Latin-1.
+            response["Content-Disposition"] = content_disposition_header(True, filename)
             return response
         with translation.override(petition.language_code):
             return TemplateResponse(

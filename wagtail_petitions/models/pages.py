@@ -382,6 +382,15 @@ class PetitionPageMixin(RoutablePageMixin, models.Model):
             return False
         return self.closes_at is None or (now or timezone.now()) < self.closes_at
 
+    def get_public_status(self, now=None) -> str:
+        """What the public is told (API list and its ``status`` filter): ``open`` while it takes signatures,
+        ``delivered`` once delivered, else ``closed`` (also an open petition past its closing date)."""
+        if self.is_open(now):
+            return PetitionStatus.OPEN.value
+        if self.status == PetitionStatus.DELIVERED:
+            return PetitionStatus.DELIVERED.value
+        return PetitionStatus.CLOSED.value
+
     def get_displayed_goal(self, count: int) -> int:
         """The goal to show next to ``count``: ``goal``, moved up step by step (``next_goal``) once reached,
         unless the editor ticked ``goal_is_fixed``. Override to change the steps."""
