@@ -7,7 +7,14 @@ from urllib.parse import unquote
 
 import pytest
 from django.core.cache import cache
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from wagtail.models import Locale, Page, Site
+
+# Property tests never depend on how fast the machine is (the suite runs on loaded 2-core machines): no deadline per
+# example and no "data generation too slow" health check.
+hypothesis_settings.register_profile("petitions", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("petitions")
 
 # Playwright's sync API keeps an event loop in the test thread; Django would then refuse ORM calls from it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -29,6 +36,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+
 ]
 
 
