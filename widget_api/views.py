@@ -22,6 +22,7 @@ from wagtail_petitions.models import petition_pages
 from wagtail_petitions.signing import InvalidSignature, PetitionNotOpen, SigningThrottled, sign_petition
 
 from . import idempotency, serializers
+from .i18n import LANGUAGE_TAG
 
 
 def get_petition_or_404(request, slug):
@@ -51,6 +52,8 @@ class PetitionListView(APIView):
     def get(self, request):
         pages = petition_pages().live()
         if lang := request.query_params.get("lang"):
+            if not LANGUAGE_TAG.fullmatch(lang) or len(lang) > 16:
+                raise ValidationError({"lang": ["Give a language code such as fr."]}, code="invalid")
             pages = pages.filter(locale__language_code=lang)
         petitions = pages.order_by("-first_published_at").specific()
         data = serializers.PetitionSummarySerializer(
