@@ -43,7 +43,7 @@ def error_codes(response) -> list[str]:
         b'{"first_name": "' + b"[" * 990 + b'", "x": ' + b"[" * 990 + b"]" * 990 + b"}",
         # A \u escape makes the parser walk the document for lone surrogates, which recursed.
         b'{"first_name": "\\u00e9", "x": ' + b"[" * 450 + b"]" * 450 + b"}",
-        b"{\"a\": " * 500 + b"1" + b"}" * 500,
+        b'{"a": ' * 500 + b"1" + b"}" * 500,
         b"[" * (MAX_NESTING + 1) + b"]" * (MAX_NESTING + 1),
     ],
     ids=["990 arrays", "brackets in a string, then 990 arrays", "450 arrays and a \\u escape", "500 objects", "33"],
