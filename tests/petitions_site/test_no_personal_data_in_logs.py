@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import as_sent_by_a_form, signer
-from tests.wagtail_petitions.conftest import client_for, superuser  # noqa: F401 (a fixture)
+from tests.wagtail_petitions.conftest import client_for
 from wagtail_petitions.log_redaction import RedactPersonalData
 from wagtail_petitions.models import Signature
 
@@ -118,7 +118,10 @@ def test_a_server_error_while_signing_logs_no_personal_data(petition, monkeypatc
     assert "Internal Server Error" in text and "IntegrityError" in text and "[email]" in text
 
 
-def test_admin_work_on_signatures_logs_no_personal_data(client, superuser, petition, every_log_record):
+def test_admin_work_on_signatures_logs_no_personal_data(client, petition, every_log_record):
+    from django.contrib.auth import get_user_model
+
+    superuser = get_user_model().objects.create_superuser("boss", "boss@example.org", "pw")
     from wagtail_petitions.signing import sign_petition
 
     signature = sign_petition(petition, {**signer(1), **PERSON}).signature
