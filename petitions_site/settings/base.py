@@ -199,6 +199,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Petitions API",
     "VERSION": "1.0.0",
     "DESCRIPTION": "Public API of the petition platform: petitions, their shared tally, and signing.",
+    "PREPROCESSING_HOOKS": ["widget_api.schema.public_endpoints_only"],
 }
 
 # Where petitions_site/urls.py mounts the public API; the CORS rule below matches the same prefix.
