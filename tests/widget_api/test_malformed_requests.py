@@ -158,7 +158,20 @@ def wsgi_post(body: bytes, terminated=True):
     def start_response(status, headers, exc_info=None):
         answer["status"] = int(status.split()[0])
 
-    content = b"".join(application(environ, start_response))
+    # As Django's test client does: the request must not close the test's database connection (on PostgreSQL the
+    # test runs in a transaction on it).
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        result = application(environ, start_response)
+        content = b"".join(result)
+        result.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return answer["status"], json.loads(content)
 
 
