@@ -53,7 +53,11 @@ def _known_hosts(request):
 
 def petition_for_url(request, url):
     """The live petition page that ``url`` points at (ours, exact path), or ``None``."""
-    parts = urlsplit(url or "")
+    try:
+        parts = urlsplit(url or "")
+        parts.port  # noqa: B018 -- raises ValueError for a port that is not a number
+    except ValueError:  # "http://[::1/": a malformed IPv6 host
+        return None
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.netloc.lower() not in _known_hosts(request):
         return None
     # WordPress and browsers send a Unicode slug percent-encoded (UTF-8); Wagtail's page URLs have it as is.

@@ -30,6 +30,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import translation
@@ -81,7 +82,10 @@ class PublicResponseCacheMiddleware:
         kind = self.request_kind(request)
         if kind is None:
             return self.get_response(request)
-        key = self.cache_key(request, kind)
+        try:
+            key = self.cache_key(request, kind)
+        except DisallowedHost:
+            return self.get_response(request)
         entry = self.get_entry(key)
         if entry is not None:
             return self.respond(request, entry, hit=True)
@@ -115,10 +119,10 @@ class PublicResponseCacheMiddleware:
         return None
 
     def cache_key(self, request, kind) -> str:
-        # The Host headers as sent, not ``get_host()``, which validates them against ALLOWED_HOSTS on every read:
-        # an entry is only ever stored from a response the inner layers produced, so to a valid host.
-        meta = request.META
-        where = f"{meta.get('HTTP_X_FORWARDED_HOST', '')}|{meta.get('HTTP_HOST', '')}{request.get_full_path()}"
+        # The validated host (``get_host()``: ``X-Forwarded-Host`` only with ``USE_X_FORWARDED_HOST``, checked
+        # against ALLOWED_HOSTS) and the scheme: a page rendered for https is never served for http, nor one
+        # rendered for a forged forwarded host. A host that does not validate is not cached (Django answers 400).
+        where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         if kind == "page":
             return CACHE_KEY.format(f"page:{current_generation()}:{where}")
         return CACHE_KEY.format(f"{kind}:{where}")

@@ -11,7 +11,16 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from .text import CODE_MAX_LENGTH, EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, POSTAL_CODE_MAX_LENGTH, has_control_characters
+from .text import (
+    CODE_MAX_LENGTH,
+    EMAIL_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    POSTAL_CODE_MAX_LENGTH,
+    has_control_characters,
+    has_default_ignorable_characters,
+    has_invisible_name_characters,
+    normalize_email,
+)
 
 #: The one wording of each consent, shown by the page form and the widget alike (and hashed into the consent
 #: version stored with each signature, see ``PetitionPageMixin.get_consent_text_version``).
@@ -31,11 +40,34 @@ class PlainTextField(forms.CharField):
         return value
 
 
+class NameField(PlainTextField):
+    """A person's name: plain text without bidi controls or zero-width characters, which could make one name look
+    like another or reverse what an editor reads after it."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if has_invisible_name_characters(value):
+            raise ValidationError(
+                _("Remove the invisible or direction-changing characters from this name."), code="invisible_characters"
+            )
+        return value
+
+
 class StrictEmailField(forms.EmailField):
+    """An email address, without characters that are drawn as nothing (soft hyphen, zero-width, BOM...): an address
+    that looks like another must not count as another signer."""
+
     def to_python(self, value):
         if value is not None and not isinstance(value, str):
             raise ValidationError(_("Enter a valid email address."), code="invalid")
-        return super().to_python(value)
+        value = super().to_python(value)
+        if has_default_ignorable_characters(value):
+            raise ValidationError(
+                _("Remove the invisible characters from this email address."), code="invisible_characters"
+            )
+        if value and len(normalize_email(value)) > EMAIL_MAX_LENGTH:  # an IDNA domain is longer in ASCII
+            raise ValidationError(_("Enter a valid email address."), code="invalid")
+        return value
 
 
 class RawValueCheckboxInput(forms.CheckboxInput):
@@ -95,10 +127,10 @@ class SignatureForm(forms.Form):
     partner's name.
     """
 
-    first_name = PlainTextField(
+    first_name = NameField(
         label=_("First name"), max_length=NAME_MAX_LENGTH, widget=forms.TextInput({"autocomplete": "given-name"})
     )
-    last_name = PlainTextField(
+    last_name = NameField(
         label=_("Last name"), max_length=NAME_MAX_LENGTH, widget=forms.TextInput({"autocomplete": "family-name"})
     )
     email = StrictEmailField(

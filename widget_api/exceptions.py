@@ -7,7 +7,7 @@ While the database (or Redis, when nothing can stand in for it) cannot be reache
 ``service_unavailable`` with ``Retry-After`` (``wagtail_petitions.outages``), never a 500.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from django.utils.cache import add_never_cache_headers
 from rest_framework import exceptions, status
@@ -17,6 +17,8 @@ from wagtail_petitions.conf import conf
 from wagtail_petitions.outages import failed_dependency
 from wagtail_petitions.outages.responses import CODE as UNAVAILABLE_CODE
 from wagtail_petitions.outages.responses import unavailable_message
+
+from .parsers import PayloadTooLarge
 
 
 class ServiceUnavailable(exceptions.APIException):
@@ -57,6 +59,8 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied()
     elif failed_dependency(exc) is not None:
         exc = ServiceUnavailable()
+    elif isinstance(exc, RequestDataTooBig):  # over DATA_UPLOAD_MAX_MEMORY_SIZE: Django alone would answer HTML 400
+        exc = PayloadTooLarge()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

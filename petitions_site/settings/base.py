@@ -196,6 +196,9 @@ WAGTAIL_SITE_NAME = "Petitions"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx"]
+# The admin contacts no third party: no Gravatar (it would receive a hash of each editor's email), no update check.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -219,6 +222,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Petitions API",
     "VERSION": "1.0.0",
     "DESCRIPTION": "Public API of the petition platform: petitions, their shared tally, and signing.",
+    "PREPROCESSING_HOOKS": ["widget_api.schema.public_endpoints_only"],
 }
 
 # Where petitions_site/urls.py mounts the public API; the CORS rule below matches the same prefix.
@@ -242,9 +246,13 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 
+# Every handler redacts email and IP addresses (wagtail_petitions.log_redaction): an exception's message may hold one.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_personal_data": {"()": "wagtail_petitions.log_redaction.RedactPersonalData"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_personal_data"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Even with LOG_LEVEL=DEBUG: these two write template contexts and SQL parameters (names, emails) at DEBUG.
+    "loggers": {"django.template": {"level": "INFO"}, "django.db.backends": {"level": "INFO"}},
 }

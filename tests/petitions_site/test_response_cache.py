@@ -132,3 +132,18 @@ def test_detail_has_signatures_by_partner(api_client, petition, partner):
     data = api_client.get("/api/v1/petitions/stop-spyware/").json()
     assert data["signatures_by_partner"] == [{"partner": "drc", "count": 1}]
     assert data["signatures_by_country"] == [{"country": "FR", "count": 2}]
+
+
+def test_the_cache_keys_on_the_scheme_and_the_validated_host(client, petition, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "other.example"]
+    assert client.get(petition.url)["X-Cache"] == "miss"
+    assert client.get(petition.url)["X-Cache"] == "hit"
+    # Another scheme is another entry: a page rendered for http (its links, its canonical URL) is not served on https.
+    assert client.get(petition.url, secure=True)["X-Cache"] == "miss"
+    assert client.get(petition.url, secure=True)["X-Cache"] == "hit"
+    # Without USE_X_FORWARDED_HOST, X-Forwarded-Host is not the host: it neither splits nor poisons the cache.
+    assert client.get(petition.url, HTTP_X_FORWARDED_HOST="evil.example")["X-Cache"] == "hit"
+    assert client.get(petition.url, HTTP_HOST="other.example")["X-Cache"] == "miss"
+    settings.USE_X_FORWARDED_HOST = True
+    assert client.get(petition.url, HTTP_X_FORWARDED_HOST="evil.example").status_code == 400
+    assert client.get(petition.url, HTTP_X_FORWARDED_HOST="other.example")["X-Cache"] == "hit"

@@ -1,24 +1,35 @@
 """The one spreadsheet exporter: Wagtail's ``SpreadsheetExportMixin`` (``?export=csv|xlsx``), streaming rows in
 chunks, with every text cell neutralised.
 
-A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is read as a formula by
-spreadsheet programs (CSV injection); signers type names and emails, so such cells get a leading apostrophe.
+A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (after any spaces) is read as a
+formula by spreadsheet programs (CSV injection); signers type names and emails, so such cells get a leading
+apostrophe. Spreadsheets in many locales (French, German, Spanish...) split CSV on ``;``, others on tabs: a cell
+``x;=1+1`` would become ``x`` and a formula. So a trigger that a ``;``, ``,`` or tab (then any spaces or quotes)
+puts at the start of a piece gets an apostrophe too (``x;'=1+1``), and every CSV field is quoted
+(``csv.QUOTE_ALL``), which keeps fields whole for readers that honour quotes.
 """
 
 from __future__ import annotations
 
+import csv
+import re
 import tempfile
 
 from django.http import FileResponse
-from wagtail.admin.views.mixins import SpreadsheetExportMixin
+from wagtail.admin.views.mixins import Echo, SpreadsheetExportMixin
 from wagtail.coreutils import multigetattr
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# A separator that some spreadsheet splits on, then spaces or quotes, before a trigger.
+_SPLIT_BEFORE_TRIGGER = re.compile(r'([;,\t][\s"]*)(?=[=+\-@\t\r])')
 
 
 def neutralise_cell(value):
     """``value``, made inert for spreadsheets if it is text that would start a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    if not isinstance(value, str):
+        return value
+    value = _SPLIT_BEFORE_TRIGGER.sub(r"\1'", value)
+    if value.lstrip(' "').startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
 
@@ -64,7 +75,11 @@ class NeutralisedSpreadsheetExportMixin(SpreadsheetExportMixin):
         return iterator(chunk_size=self.export_chunk_size) if iterator else iter(queryset)
 
     def stream_csv(self, queryset):
-        yield from super().stream_csv(_Iterated(queryset, self.iter_export_items(queryset)))
+        # Wagtail's ``stream_csv``, with every field quoted.
+        writer = csv.DictWriter(Echo(), fieldnames=self.list_export, quoting=csv.QUOTE_ALL)
+        yield writer.writerow({field: self.get_heading(queryset, field) for field in self.list_export})
+        for item in self.iter_export_items(queryset):
+            yield self.write_csv_row(writer, self.to_row_dict(item))
 
     def write_xlsx(self, queryset, output):
         return super().write_xlsx(_Iterated(queryset, self.iter_export_items(queryset)), output)

@@ -17,7 +17,7 @@ def start_retention_clocks(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("wagtail_petitions", "0005_confirmation_and_defences"),
+        ("wagtail_petitions", "0008_renormalise_emails"),
         ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -21,8 +21,13 @@ ACTIVE_SHARED_CACHE_SECONDS = 300
 
 def normalize_origin(value: str) -> str:
     """``scheme://host[:port]`` in lower case, as browsers send it in the ``Origin`` header."""
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(value.strip())
+        hostname = parts.hostname
+        parts.port  # noqa: B018 -- raises ValueError for a port that is not a number
+    except ValueError:  # a malformed IPv6 host ("http://[::1"), a port out of range
+        hostname = None
+    if not hostname or parts.scheme not in ("http", "https"):
         raise ValidationError(_("%(value)s is not an origin such as https://example.org"), params={"value": value})
     if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
         raise ValidationError(_("%(value)s must be an origin only, without a path"), params={"value": value})
