@@ -126,9 +126,8 @@ def test_retention_removes_personal_data_and_keeps_every_number(petition, partne
         assert (signature.first_name, signature.last_name, signature.email, signature.postal_code) == ("", "", "", "")
         assert signature.email_normalized == f"#{signature.pk}" and "@" not in signature.email_normalized
         assert signature.is_anonymised and signature.state == SignatureState.COUNTED
-        assert signature.created_at == timezone.localtime(signature.created_at).replace(
-            hour=0, minute=0, second=0, microsecond=0
-        )
+        # Cut to the hour: the count history (per UTC hour) and the figures by day do not move.
+        assert (signature.created_at.minute, signature.created_at.second, signature.created_at.microsecond) == (0, 0, 0)
         assert signature.consent_texts is not None and signature.language == "en"
     assert sorted(timezone.localdate(s.created_at) for s in Signature.objects.all()) == signed_days
     kept = sorted((str(s.country), s.partner_id or 0, s.channel, s.consent_partner) for s in Signature.objects.all())

@@ -1,11 +1,13 @@
 """Signatures: ``AbstractSignature`` (override ``PetitionPageMixin.get_signature_model`` to use your own), the
 concrete ``Signature``, and the record of each invalidation or restoration."""
 
+from datetime import UTC
+
 import swapper
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Value
-from django.db.models.functions import Cast, Concat, TruncDay
+from django.db.models.functions import Cast, Concat, TruncHour
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -137,7 +139,8 @@ class AbstractSignature(models.Model):
         """The columns to set (values or expressions, for ``QuerySet.update``) to remove a signature's personal
         data: every text column not in ``retained_fields`` emptied, the normalised email replaced by ``#<pk>`` (no
         ``@``: never an address, and unique, so the one-per-signer constraint holds), the signing and confirmation
-        times cut to their day (in the site's time zone, so figures by day do not move), the mail times cleared.
+        times cut to their hour (UTC: the count history is kept per UTC hour, so it and the figures by day do not
+        move), the mail times cleared.
         Override to cover columns of your own that are not text."""
         values: dict = {}
         for field in cls._meta.concrete_fields:
@@ -146,8 +149,8 @@ class AbstractSignature(models.Model):
             if isinstance(field, (models.CharField, models.TextField)) and not field.choices:
                 values[field.attname] = None if field.null else ""
         values["email_normalized"] = Concat(Value("#"), Cast("pk", output_field=models.CharField()))
-        values["created_at"] = TruncDay("created_at")
-        values["confirmed_at"] = TruncDay("confirmed_at")
+        values["created_at"] = TruncHour("created_at", tzinfo=UTC)
+        values["confirmed_at"] = TruncHour("confirmed_at", tzinfo=UTC)
         values["confirmation_due_at"] = None
         values["confirmation_sent_at"] = None
         return values

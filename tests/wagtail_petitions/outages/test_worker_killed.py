@@ -24,10 +24,11 @@ from .test_database_down import SLUG, TOKEN_SCRIPT
 
 pytestmark = pytest.mark.xdist_group("faults")
 
-SIGNERS = 150
+SIGNERS = 150  # at least; signing goes on until kills have cut enough requests short (how many that takes
+MAX_SIGNERS = 5000  # depends on the machine's speed, not what the test checks)
 CLIENTS = 6
 WANTED_INTERRUPTIONS = 4
-MAX_KILLS = 40
+MAX_KILLS = 200
 
 
 def test_workers_killed_mid_signing_lose_and_double_nothing(
@@ -65,14 +66,21 @@ def test_workers_killed_mid_signing_lose_and_double_nothing(
             time.sleep(0.2)  # 409 (the killed attempt's key still held a moment) or 5xx: retry as the widget does
         raise AssertionError(f"signer {n} never got an answer")
 
-    def client(numbers):
-        for n in numbers:
+    next_signer = iter(range(MAX_SIGNERS))
+
+    def client():
+        while True:
+            with lock:
+                n = next(next_signer, None)
+                enough = len(interruptions) >= WANTED_INTERRUPTIONS
+            if n is None or (n >= SIGNERS and enough):
+                return
             finals[n] = submit(n)
 
     def killer():
         kills = 0
         while not stop_killing.is_set() and kills < MAX_KILLS:
-            time.sleep(rng.uniform(0.2, 0.6))
+            time.sleep(rng.uniform(0.05, 0.3))
             with lock:
                 if len(interruptions) >= WANTED_INTERRUPTIONS:
                     break
@@ -86,8 +94,7 @@ def test_workers_killed_mid_signing_lose_and_double_nothing(
         killed.append(kills)
 
     killed = []
-    numbers = list(range(SIGNERS))
-    clients = [threading.Thread(target=client, args=(numbers[i::CLIENTS],)) for i in range(CLIENTS)]
+    clients = [threading.Thread(target=client) for _ in range(CLIENTS)]
     kill_thread = threading.Thread(target=killer)
     for thread in clients:
         thread.start()
@@ -100,13 +107,14 @@ def test_workers_killed_mid_signing_lose_and_double_nothing(
 
     assert killed[0] >= 1
     assert interruptions, "no request was cut short by a kill: nothing was tested"
-    assert sorted(finals) == numbers
+    numbers = sorted(finals)
+    assert numbers == list(range(len(numbers))) and len(numbers) >= SIGNERS
     assert {status for status, _, _ in finals.values()} == {201}
 
     rows = throwaway_postgres.query(
         name, "SELECT email_normalized, count(*) FROM wagtail_petitions_signature GROUP BY email_normalized"
     )
-    assert len(rows) == SIGNERS, "a signature was lost"
+    assert len(rows) == len(numbers), "a signature was lost"
     assert {count for _, count in rows} == {1}, "a signer was stored twice"
     assert {email for email, _ in rows} == {signer(n)["email"] for n in numbers}
     counted = throwaway_postgres.query(name, "SELECT count(*) FROM wagtail_petitions_signature WHERE state = 'counted'")
