@@ -11,6 +11,8 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from wagtail.models import Locale, Page, Site
 
+from petitions_site.mail_catcher import MailCatcher
+
 # Property tests never depend on how fast the machine is (the suite runs on loaded 2-core machines): no deadline per
 # example and no "data generation too slow" health check.
 hypothesis_settings.register_profile("petitions", deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -205,3 +207,13 @@ def throwaway_redis():
     server = ThrowawayRedis()
     yield server
     server.close()
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback (the demo's mail catcher) that the site's mail goes to."""
+    catcher = MailCatcher().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = catcher.host, catcher.port
+    yield catcher
+    catcher.stop()

@@ -13,6 +13,8 @@ import time
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from wagtail.models import Locale
 
 from .conf import conf
@@ -105,3 +107,18 @@ def live_petitions(language: str | None = None) -> list[tuple[object, list]]:
         groups = {key: pages for key, pages in groups.items() if wanted & {p.locale.language_code for p in pages}}
     petitions = [(choose_translation(pages, language), pages) for pages in groups.values()]
     return sorted(petitions, key=lambda item: min(p.first_published_at for p in item[1]), reverse=True)
+
+
+def signed_link_target(page_id, signature_pk):
+    """The petition page and its signature that a signed link (confirmation, unsubscribe) names: ``(petition,
+    signature)``, the signature ``None`` when it is gone (expired, erased) or the key is not one of its model's.
+    Raises ``Http404`` when the petition no longer exists."""
+    page = petition_pages().filter(pk=page_id).first()
+    if page is None:
+        raise Http404("This petition no longer exists.")
+    petition = page.specific
+    try:
+        signature = petition.get_signatures().filter(pk=signature_pk).first()
+    except (ValueError, ValidationError):
+        signature = None
+    return petition, signature

@@ -8,7 +8,6 @@ cached, and the token never leaks through a ``Referer``.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import translation
@@ -17,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ..choices import AWAITING_CONFIRMATION, SignatureState
-from ..models import petition_pages
+from ..lookup import signed_link_target
 from ..moderation import confirm_by_email
 from . import outbox
 from .tokens import read_token
@@ -38,14 +37,7 @@ def _find(token):
     link = read_token(token)
     if link is None:
         raise Http404("This confirmation link is not valid.")
-    page = petition_pages().filter(pk=link.page_id).first()
-    if page is None:
-        raise Http404("This petition no longer exists.")
-    petition = page.specific
-    try:
-        signature = petition.get_signatures().filter(pk=link.signature_pk).first()
-    except (ValueError, ValidationError):
-        signature = None
+    petition, signature = signed_link_target(link.page_id, link.signature_pk)
     return link, petition, signature
 
 

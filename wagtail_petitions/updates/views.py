@@ -5,7 +5,6 @@ changes nothing; POST unsubscribes at once: the page's button, or a mail program
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import translation
@@ -14,7 +13,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from ..consents import VIA, withdraw_updates_consent
-from ..models import PetitionUpdate, petition_pages
+from ..lookup import signed_link_target
+from ..models import PetitionUpdate
 from .tokens import read_unsubscribe_token
 
 TEMPLATE = "wagtail_petitions/unsubscribe.html"
@@ -24,14 +24,7 @@ def _find(token):
     link = read_unsubscribe_token(token)
     if link is None:
         raise Http404("This unsubscribe link is not valid.")
-    page = petition_pages().filter(pk=link.page_id).first()
-    if page is None:
-        raise Http404("This petition no longer exists.")
-    petition = page.specific
-    try:
-        signature = petition.get_signatures().filter(pk=link.signature_pk).first()
-    except (ValueError, ValidationError):
-        signature = None
+    petition, signature = signed_link_target(link.page_id, link.signature_pk)
     update = PetitionUpdate.objects.filter(pk=link.update_pk).first() if link.update_pk else None
     return petition, signature, update
 

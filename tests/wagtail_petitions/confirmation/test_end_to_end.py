@@ -10,7 +10,6 @@ import pytest
 from django.core.management import call_command
 from wagtail.models import Site
 
-from petitions_site.mail_catcher import MailCatcher
 from wagtail_petitions.choices import SignatureState
 from wagtail_petitions.models import Signature
 
@@ -18,13 +17,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def smtp_server(settings):
-    catcher = MailCatcher().start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = catcher.host, catcher.port
+def smtp_server(smtp_server, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-    yield catcher
-    catcher.stop()
+    return smtp_server
 
 
 def test_a_signer_confirms_by_following_the_mailed_link(make_petition, chromium, smtp_server, live_server, settings):

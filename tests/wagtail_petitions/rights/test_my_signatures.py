@@ -12,7 +12,6 @@ from django.core import signing
 from django.test import override_settings
 from django.urls import reverse
 
-from petitions_site.mail_catcher import MailCatcher
 from tests.conftest import signer
 from wagtail_petitions.models import Signature, SignatureState, SignatureStateChange, SignerLinkRequest
 from wagtail_petitions.rights import outbox
@@ -23,15 +22,6 @@ pytestmark = pytest.mark.django_db
 
 URL = "/petitions/my-signatures/"
 MANAGE = "/petitions/my-signatures/manage/"
-
-
-@pytest.fixture
-def smtp_server(settings):
-    catcher = MailCatcher().start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = catcher.host, catcher.port
-    yield catcher
-    catcher.stop()
 
 
 @pytest.fixture

@@ -22,15 +22,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def smtp_server(settings):
-    catcher = MailCatcher().start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = catcher.host, catcher.port
-    yield catcher
-    catcher.stop()
-
-
-@pytest.fixture
 def french_petition(petition, site_root, french):
     site_root.copy_for_translation(french).save_revision().publish()
     page = petition.copy_for_translation(french)

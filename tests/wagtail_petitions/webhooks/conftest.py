@@ -11,8 +11,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from standardwebhooks import Webhook, WebhookVerificationError
 
-from petitions_site.mail_catcher import MailCatcher
-
 
 @dataclass
 class Received:
@@ -112,10 +110,3 @@ def make_endpoint(local_webhooks, receiver):
     return make
 
 
-@pytest.fixture
-def smtp_server(settings):
-    catcher = MailCatcher().start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = catcher.host, catcher.port
-    yield catcher
-    catcher.stop()
