@@ -13,3 +13,6 @@ WAGTAIL_PETITIONS_DOMAIN_BURST_LIMIT = 10**12
 
 # The update-mail row measures the sender against a local SMTP server, not a mail provider's rate limit.
 WAGTAIL_PETITIONS_UPDATE_MAILS_PER_SECOND = 0
+
+# wrk speaks plain HTTP on loopback, as a TLS-terminating load balancer would to the app: no redirect to https.
+SECURE_SSL_REDIRECT = False
