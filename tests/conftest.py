@@ -7,6 +7,7 @@ from urllib.parse import unquote
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from wagtail.models import Locale, Page, Site
@@ -64,9 +65,13 @@ def _clear_cache():
 
     cache.clear()
     forget_known_texts()
+    # A page served in another language leaves it active in this thread (Django's LocaleMiddleware does not put
+    # it back): every test starts in the default language, whatever ran before it.
+    translation.deactivate()
     yield
     cache.clear()
     forget_known_texts()
+    translation.deactivate()
 
 
 def wagtail_tree_root():

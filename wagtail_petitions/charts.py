@@ -28,6 +28,11 @@ STYLE = Style(
     colors=("#1d4f91", "#b3261e", "#2e7d32", "#6a1b9a", "#8a5a00"),
     font_family="system-ui, sans-serif",
 )
+def count_format(value) -> str:
+    """Counts on axes and in tooltips: pygal hands floats (150000.0), a count is written whole (150,000)."""
+    return number_format(int(value) if float(value).is_integer() else value, force_grouping=True)
+
+
 BASE = {"js": [], "disable_xml_declaration": True, "style": STYLE, "explicit_size": False, "pretty_print": False}
 
 
@@ -56,7 +61,7 @@ def _strip_scripts(element) -> None:
 
 def world_map_svg(figures: PublicFigures) -> str:
     """A world map shaded by each country's signatures (online and paper)."""
-    chart = World(**BASE, title=_("Signatures by country"), show_legend=False, value_formatter=number_format)
+    chart = World(**BASE, title=_("Signatures by country"), show_legend=False, value_formatter=count_format)
     chart.add(_("Signatures"), {row.key.lower(): row.total for row in figures.countries if row.total})
     description = _("Map of the world, each country shaded by its number of signatures; the table lists them.")
     return _plain_svg(chart, description)
@@ -71,7 +76,7 @@ def cumulative_svg(figures: PublicFigures) -> str:
         show_dots=False,
         x_label_rotation=0,
         legend_at_bottom=True,
-        value_formatter=number_format,
+        value_formatter=count_format,
         x_value_formatter=lambda day: day.isoformat(),
         truncate_label=-1,
     )
@@ -108,7 +113,7 @@ def daily_bars_svg(figures: PublicFigures) -> str:
         title=_("Signatures per day"),
         height=300,
         legend_at_bottom=True,
-        value_formatter=number_format,
+        value_formatter=count_format,
         x_label_rotation=0,
         show_minor_x_labels=False,
         x_labels_major_count=6,
