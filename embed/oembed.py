@@ -87,7 +87,10 @@ def oembed(request):
     if not request.GET.get("url"):
         return _error(400, "Give the petition page's address in url=.")
     url = request.GET["url"]
-    figures = urlsplit(url).path.endswith(f"/{FIGURES_PATH}")
+    try:
+        figures = urlsplit(url).path.endswith(f"/{FIGURES_PATH}")
+    except ValueError:  # a malformed address (e.g. an unclosed IPv6 bracket) is no petition page's
+        return _error(404, "No petition page has this address.")
     petition = petition_for_url(request, url.split("?")[0].removesuffix(FIGURES_PATH) if figures else url)
     if petition is None:
         return _error(404, "No petition page has this address.")
