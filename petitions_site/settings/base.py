@@ -228,6 +228,16 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "DESCRIPTION": "Public API of the petition platform: petitions, their shared tally, and signing.",
     "PREPROCESSING_HOOKS": ["widget_api.schema.public_endpoints_only"],
+    # One name per choice set used by several fields: the webhook events, a petition's status.
+    "ENUM_NAME_OVERRIDES": {
+        "WebhookEventEnum": "wagtail_petitions.models.webhooks.WebhookEvent",
+        "PetitionStatusEnum": ["open", "closed", "delivered"],
+    },
+    # drf-spectacular's own enum naming first, then every error answer in the error envelope.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "widget_api.schema.document_error_responses",
+    ],
 }
 
 # Where petitions_site/urls.py mounts the public API; the CORS rule below matches the same prefix.
