@@ -59,6 +59,7 @@ def fuzz_operation(schema, operation, mode, token, slug):
     run()
 
 
+@pytest.mark.django_db(transaction=True)  # each request commits on its own, as in production
 def test_the_public_api_holds_to_its_schema_under_fuzzing(fuzzed_site):
     petition, token = fuzzed_site
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", WSGIHandler())
