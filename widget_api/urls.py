@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from . import views
@@ -48,4 +48,6 @@ urlpatterns = [
     path("v1/petitions/<petition_slug:slug>/history/", views.PetitionHistoryView.as_view(), name="petition-history"),
     path("v1/petitions/<petition_slug:slug>/badge.svg", views.PetitionBadgeView.as_view(), name="petition-badge"),
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
+    # Last: every other path under the API's prefix answers the JSON 404, not the site's HTML page.
+    re_path(r"", views.UnknownPathView.as_view(), name="unknown-path"),
 ]

@@ -421,6 +421,8 @@ class PetitionBadgeView(OpenDataView):
     """A counter badge for articles: an SVG saying "12,345 signatures" in the requested language (``?lang=``), no
     script, cacheable, from any origin."""
 
+    renderer_classes = [JSONRenderer]  # the badge is SVG; its errors are JSON (never CSV)
+
     @extend_schema(
         parameters=[OpenApiParameter("lang", str, required=False, description="The language of the text.")],
         responses={(200, "image/svg+xml"): str},
@@ -441,3 +443,14 @@ class PetitionBadgeView(OpenDataView):
             stale_while_revalidate=conf.FIGURES_STALE_WHILE_REVALIDATE,
         )
         return response
+
+
+@extend_schema(exclude=True)
+class UnknownPathView(APIView):
+    """Any path under the API's prefix that no route matches, with any method: the 404 error envelope, never the
+    site's HTML page (nor the CSRF refusal a page would give to a POST)."""
+
+    def get(self, request, *args, **kwargs):
+        raise NotFound("There is nothing at this address.", code="not_found")
+
+    head = post = put = patch = delete = get

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE as CSP_NONCE
 from django.utils.translation import gettext_lazy as _
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "django_tasks",
     "django_tasks_db",
+    "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -54,6 +56,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above the response cache, so that cached pages get the headers too (see "Security headers" below).
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     # Before CommonMiddleware, as django-cors-headers requires.
     "corsheaders.middleware.CorsMiddleware",
     # Anonymous page and count reads from the cache; a hit skips everything below (see its docstring).
@@ -223,6 +228,16 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "DESCRIPTION": "Public API of the petition platform: petitions, their shared tally, and signing.",
     "PREPROCESSING_HOOKS": ["widget_api.schema.public_endpoints_only"],
+    # One name per choice set used by several fields: the webhook events, a petition's status.
+    "ENUM_NAME_OVERRIDES": {
+        "WebhookEventEnum": "wagtail_petitions.models.webhooks.WebhookEvent",
+        "PetitionStatusEnum": ["open", "closed", "delivered"],
+    },
+    # drf-spectacular's own enum naming first, then every error answer in the error envelope.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "widget_api.schema.document_error_responses",
+    ],
 }
 
 # Where petitions_site/urls.py mounts the public API; the CORS rule below matches the same prefix.
@@ -245,6 +260,50 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+
+# Security headers on every page (django-csp, django-permissions-policy). Everything the site's pages load comes from
+# our origin: no third-party request, no inline script (a template that needs one writes
+# <script nonce="{{ request.csp_nonce }}">), no plugin, no <base>, forms post only to us. Inline <style> and style
+# attributes stay allowed: the pages' own CSS, the progress bar's width and pygal's SVG charts are inline; styles cannot
+# run code. Responses that set their own policy keep it (the widget page: hashes of its inline code; the figures map).
+# The Wagtail admin (/admin/) is left out: it runs inline scripts of its own, behind a login. Framing stays governed by
+# X-Frame-Options (DENY, but the widget and the figures page). Pictures on another host (a CDN for media) need that
+# host in CSP_IMG_ORIGINS (docs/deploy.md).
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", CSP_NONCE],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", *[o for o in os.environ.get("CSP_IMG_ORIGINS", "").split() if o]],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+# Powerful browser features no page of ours uses, denied to the page and to anything it frames.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 # Every handler redacts email and IP addresses (wagtail_petitions.log_redaction): an exception's message may hold one.
 LOGGING = {

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
 from rest_framework.fields import get_error_detail
@@ -99,7 +99,11 @@ class WebhookAPIView(APIView):
 
 
 class WebhookEndpointListView(WebhookAPIView):
-    @extend_schema(responses=WebhookEndpointSerializer(many=True), tags=["partner"])
+    @extend_schema(
+        responses=inline_serializer("WebhookEndpointList", {"results": WebhookEndpointSerializer(many=True)}),
+        operation_id="v1_partner_webhooks_list",
+        tags=["partner"],
+    )
     def get(self, request):
         return Response({"results": WebhookEndpointSerializer(self.endpoints(), many=True).data})
 
@@ -137,7 +141,11 @@ class WebhookEndpointDetailView(WebhookAPIView):
 class WebhookDeliveryListView(WebhookAPIView):
     """The endpoint's latest deliveries (no payloads: the partner received them)."""
 
-    @extend_schema(responses=WebhookDeliverySerializer(many=True), tags=["partner"])
+    @extend_schema(
+        responses=inline_serializer("WebhookDeliveryList", {"results": WebhookDeliverySerializer(many=True)}),
+        operation_id="v1_partner_webhooks_deliveries_list",
+        tags=["partner"],
+    )
     def get(self, request, pk):
         endpoint = get_object_or_404(self.endpoints(), pk=pk)
         deliveries = endpoint.deliveries.order_by("-created_at", "-pk")[:DELIVERY_LOG_LENGTH]
