@@ -84,12 +84,18 @@
     say(general.join(" ") || S.fix);
     if (first) first.focus();
   }
+  // The host page's origin, for partner attribution: as the browser tells it, else as the loader did (parent=).
+  function hostOrigin() {
+    var o = ancestors && ancestors.length ? ancestors[0] : "";
+    if (!o || o === "null") { try { o = new URL(document.referrer).origin; } catch (e) { o = ""; } }
+    return o && o !== "null" ? o : config.parent || "";
+  }
   function payload() {
     var data = {}, els = form.elements;
     for (var i = 0; i < els.length; i++) {
       if (els[i].name) data[els[i].name] = els[i].type === "checkbox" ? els[i].checked : els[i].value;
     }
-    if (config.partner) data.partner = config.partner;
+    if (config.partner) { data.partner = config.partner; data.origin = hostOrigin(); if (config.via) data.via = config.via; }
     return JSON.stringify(data);
   }
   // 202: the signature counts once confirmed by email ("check your inbox").

@@ -192,6 +192,10 @@ def test_signing_on_host_page(kind, make_petition, context, host_pages, site_url
     assert count_shown(frame) == before + 1
     assert Signature.objects.count() == 1
     assert petition.get_tally(fresh=True).total == before + 1
+    # The host page is on the partner's registered origins: the signature is credited to it.
+    signature = Signature.objects.get()
+    named = kind not in ("wordpress", "two_widgets")
+    assert (signature.partner_id, signature.claimed_partner_id) == (partner.pk if named else None, None)
     # Focus moved to the thank-you heading; the share step is there, without third-party resources.
     assert frame.evaluate("document.activeElement.tagName") == "H2"
     assert frame.locator(".share a").count() == 6
@@ -227,6 +231,34 @@ def test_signing_on_host_page(kind, make_petition, context, host_pages, site_url
         assert frames[1][1].get_attribute("html", "lang") == "fr"
         assert frames[1][1].get_attribute("html", "class") == "dark compact"
         assert count_shown(frames[0][1]) == before  # the other widget was not touched
+
+
+@pytest.mark.parametrize("kind", ["plain", "iframe_snippet", "tracked_link_in_wordpress"])
+def test_partner_credit_depends_on_the_host_origin(kind, make_petition, context, host_pages, site_url):
+    """The partner registered another site only: its widget here is not credited (the claim is kept for review),
+    unless it came through the partner's tracked link (what WordPress embeds for it through oEmbed)."""
+    petition = make_petition()
+    partner = Partner.objects.create(
+        name="Digital Rights Collective", slug="drc", allowed_origins="https://drc.example"
+    )
+    if kind == "tracked_link_in_wordpress":
+        html, headers, n_widgets, target = host_page("wordpress", site_url, petition.slug, "")
+        html = html.replace("/?lang=en#?secret=", "/?lang=en&amp;partner=drc&amp;via=tracked_link#?secret=")
+    else:
+        html, headers, n_widgets, target = host_page(kind, site_url, petition.slug, partner.slug)
+    page = context.new_page()
+    page.goto(host_pages.add("/", html, headers))
+    _handle, frame = widget_frames(page, n_widgets)[target]
+
+    sign_with_keyboard(page, frame)
+    frame.wait_for_selector("#thanks:not([hidden])")
+
+    signature = Signature.objects.get()
+    if kind == "tracked_link_in_wordpress":
+        assert (signature.partner_id, signature.claimed_partner_id) == (partner.pk, None)
+    else:
+        assert (signature.partner_id, signature.claimed_partner_id) == (None, partner.pk)
+    assert petition.get_tally(fresh=True).total == 1  # counted all the same
 
 
 @pytest.mark.parametrize("failure", ["lost_before_server", "lost_after_server", "503", "429"])
