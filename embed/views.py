@@ -153,6 +153,8 @@ def widget(request, slug):
                 "signed": _("Your signature has been counted."),
                 "check": _("Check your inbox to confirm your signature."),
                 "solving": _("Checking that you are a person (a few seconds)…"),
+                "copied": _("Link copied."),
+                "select": _("Press Ctrl+C (⌘C on a Mac) to copy the selected link."),
             },
         }
         content_language = petition.language_code if petition.language_code != language else ""

@@ -187,6 +187,21 @@
   if (share && navigator.share) {
     share.hidden = false;
     share.addEventListener("click", function () { navigator.share(config.share).catch(function () {}); });
+  } else if ($("copy-link")) {
+    // No Web Share API (e.g. WordPress's sandbox): copy the tracked link, else leave it selected to copy by hand.
+    var link = $("share-url");
+    $("copy-link").hidden = false;
+    $("copy").addEventListener("click", function () {
+      function selected() {
+        link.focus(); link.select();
+        var ok = false;
+        try { ok = document.execCommand("copy"); } catch (e) {}
+        say(ok ? S.copied : S.select);
+      }
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(link.value).then(function () { say(S.copied); }, selected);
+      } else selected();
+    });
   }
 
   // Live count: a small cacheable request, only while the page is visible and the widget is on screen.

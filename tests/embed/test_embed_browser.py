@@ -384,3 +384,59 @@ def test_count_refreshes_while_visible_and_pauses_when_hidden(make_petition, con
     }"""
     )
     frame.wait_for_function("() => document.getElementById('widget').dataset.count === '2'", timeout=15000)
+
+
+NO_WEB_SHARE = "Object.defineProperty(Navigator.prototype, 'share', {value: undefined, configurable: true});"
+
+
+def test_without_web_share_copy_link_copies_the_tracked_link(make_petition, chromium, host_pages, site_url):
+    """Where the Web Share API is missing, "Copy link" puts the partner's tracked link on the clipboard (the widget
+    opened on our origin, clipboard allowed) or, inside WordPress's sandbox where the clipboard API is refused,
+    leaves it selected in a read-only field."""
+    petition = make_petition()
+    Partner.objects.create(name="Digital Rights Collective", slug="drc", allowed_origins=host_pages.origin)
+    tracked = f"{site_url}/stop-spyware/?partner=drc"
+    context = chromium.new_context(viewport={"width": 390, "height": 900})
+    context.add_init_script(NO_WEB_SHARE)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url)
+    try:
+        page = context.new_page()
+        page.goto(f"{site_url}/embed/v1/petitions/{petition.slug}/?lang=en&partner=drc")
+        page.fill("#id_first_name", "Ada")
+        page.fill("#id_last_name", "Lovelace")
+        page.fill("#id_email", "ada@example.org")
+        page.select_option("#id_country", "FR")
+        page.click("#submit")
+        page.wait_for_selector("#thanks:not([hidden])")
+        assert page.is_hidden("#native-share")
+        assert page.is_visible("#copy-link")
+        assert page.input_value("#share-url") == tracked
+
+        page.click("#copy")
+        page.wait_for_function("document.getElementById('status').textContent === 'Link copied.'")
+        assert page.evaluate("navigator.clipboard.readText()") == tracked
+
+        # WordPress's sandbox: no clipboard permission for the frame; the link is left selected.
+        html, headers, n_widgets, target = host_page("wordpress", site_url, petition.slug, "")
+        html = html.replace("/?lang=en#?secret=", "/?lang=en&amp;partner=drc#?secret=")
+        page.goto(host_pages.add("/wp", html, headers))
+        _handle, frame = widget_frames(page, n_widgets)[target]
+        frame.fill("#id_first_name", "Grace")
+        frame.fill("#id_last_name", "Hopper")
+        frame.fill("#id_email", "grace@example.org")
+        frame.select_option("#id_country", "FR")
+        frame.click("#submit")
+        frame.wait_for_selector("#thanks:not([hidden])")
+        assert frame.input_value("#share-url") == tracked
+        frame.click("#copy")
+        frame.wait_for_function("document.getElementById('status').textContent !== ''")
+        assert frame.evaluate("document.activeElement.id") == "share-url"
+        assert frame.evaluate(
+            "(e => e.selectionStart === 0 && e.selectionEnd === e.value.length)(document.activeElement)"
+        )
+        assert frame.text_content("#status") in (
+            "Link copied.",
+            "Press Ctrl+C (⌘C on a Mac) to copy the selected link.",
+        )
+    finally:
+        context.close()
