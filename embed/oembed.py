@@ -103,7 +103,9 @@ def oembed(request):
         # A partner's tracked link (``/<slug>/?partner=…``) pasted into WordPress keeps its partner in the widget.
         partner = partner_of_url(url)
         partner_slug = partner.slug if partner else ""
-        src = widget_src(request.build_absolute_uri("/"), petition.slug, petition.language_code, partner_slug)
+        src = widget_src(
+            request.build_absolute_uri("/"), petition.slug, petition.language_code, partner_slug, tracked_link=True
+        )
         page_url = petition.get_full_url(request=request) or url
         if partner_slug:
             page_url += "?" + urlencode({"partner": partner_slug})

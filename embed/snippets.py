@@ -6,15 +6,19 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from wagtail_petitions.signing.attribution import TRACKED_LINK
+
 from .assets import load
 
 IFRAME_WIDTH = 560
 IFRAME_HEIGHT = 720
 
 
-def widget_src(site_url: str, slug: str, language: str = "", partner: str = "") -> str:
-    """The widget page's URL (what the iframes show)."""
-    query = urlencode({k: v for k, v in (("lang", language), ("partner", partner)) if v})
+def widget_src(site_url: str, slug: str, language: str = "", partner: str = "", tracked_link: bool = False) -> str:
+    """The widget page's URL (what the iframes show). ``tracked_link``: embedded from the partner's tracked link
+    (oEmbed), so its signatures are credited to the partner on any site (``signing.attribution``)."""
+    params = (("lang", language), ("partner", partner), ("via", TRACKED_LINK if partner and tracked_link else ""))
+    query = urlencode({k: v for k, v in params if v})
     return f"{site_url.rstrip('/')}{reverse('embed:widget', args=[slug])}" + (f"?{query}" if query else "")
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 from wagtail_petitions.conf import conf
 from wagtail_petitions.lookup import find_petition
 from wagtail_petitions.models import Partner, normalize_origin
+from wagtail_petitions.signing.attribution import TRACKED_LINK
 from widget_api.i18n import accepted_languages, supported_language
 
 from .assets import inline, load, loader_release
@@ -133,6 +134,8 @@ def widget(request, slug):
             "partner": partner.slug if partner else "",
             "lang": language,
             "parent": _parent_origin(request.GET.get("parent", "")),
+            # Embedded from the partner's tracked link (oEmbed): the API credits the partner on any host.
+            "via": TRACKED_LINK if partner and request.GET.get("via") == TRACKED_LINK else "",
             "count": tally.total,
             "goal": goal,
             "signUrl": reverse("widget_api:signature-create", args=[petition.slug]) + f"?lang={language}",
@@ -150,6 +153,8 @@ def widget(request, slug):
                 "signed": _("Your signature has been counted."),
                 "check": _("Check your inbox to confirm your signature."),
                 "solving": _("Checking that you are a person (a few seconds)…"),
+                "copied": _("Link copied."),
+                "select": _("Press Ctrl+C (⌘C on a Mac) to copy the selected link."),
             },
         }
         content_language = petition.language_code if petition.language_code != language else ""

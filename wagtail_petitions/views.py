@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from .defence import Client
 from .models import petition_pages
-from .signing import InvalidSignature, PetitionNotOpen, SigningThrottled, SigningUnavailable, sign_petition
+from .signing import InvalidSignature, PetitionNotOpen, SigningThrottled, SigningUnavailable, attribution, sign_petition
 
 
 # A signature carries no session or authority that a forged request could borrow, and CSRF protection would
@@ -25,7 +25,10 @@ def sign_from_page(request, page_id):
     # The form was shown in the page's language: its consent labels are hashed into the consent version in it.
     with translation.override(petition.language_code):
         try:
-            result = sign_petition(petition, request.POST, client=Client.from_request(request))
+            # The petition page itself, with ``?partner=``, is the partner's tracked link.
+            result = sign_petition(
+                petition, request.POST, client=Client.from_request(request), via=attribution.TRACKED_LINK
+            )
         except InvalidSignature as error:
             return _render_petition(request, petition, {"form": error.form}, status=400)
         except PetitionNotOpen:

@@ -34,6 +34,7 @@ from wagtail_petitions.signing import (
 
 from . import idempotency, serializers
 from .exceptions import ServiceUnavailable
+from .host_origin import signing_host
 from .i18n import supported_language
 from .renderers import CSVRenderer, CSVTable
 
@@ -182,7 +183,8 @@ class SignatureCreateView(APIView):
 
     def sign(self, petition, data, client, claim=None) -> tuple[int, dict]:
         try:
-            result = sign_petition(petition, data, claim=claim, client=client)
+            via, origin = signing_host(self.request, data)
+            result = sign_petition(petition, data, claim=claim, client=client, via=via, origin=origin)
         except InvalidSignature as error:
             return status.HTTP_400_BAD_REQUEST, {"errors": error.errors}
         except PetitionNotOpen as error:

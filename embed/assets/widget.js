@@ -84,12 +84,18 @@
     say(general.join(" ") || S.fix);
     if (first) first.focus();
   }
+  // The host page's origin, for partner attribution: as the browser tells it, else as the loader did (parent=).
+  function hostOrigin() {
+    var o = ancestors && ancestors.length ? ancestors[0] : "";
+    if (!o || o === "null") { try { o = new URL(document.referrer).origin; } catch (e) { o = ""; } }
+    return o && o !== "null" ? o : config.parent || "";
+  }
   function payload() {
     var data = {}, els = form.elements;
     for (var i = 0; i < els.length; i++) {
       if (els[i].name) data[els[i].name] = els[i].type === "checkbox" ? els[i].checked : els[i].value;
     }
-    if (config.partner) data.partner = config.partner;
+    if (config.partner) { data.partner = config.partner; data.origin = hostOrigin(); if (config.via) data.via = config.via; }
     return JSON.stringify(data);
   }
   // 202: the signature counts once confirmed by email ("check your inbox").
@@ -181,6 +187,21 @@
   if (share && navigator.share) {
     share.hidden = false;
     share.addEventListener("click", function () { navigator.share(config.share).catch(function () {}); });
+  } else if ($("copy-link")) {
+    // No Web Share API (e.g. WordPress's sandbox): copy the tracked link, else leave it selected to copy by hand.
+    var link = $("share-url");
+    $("copy-link").hidden = false;
+    $("copy").addEventListener("click", function () {
+      function selected() {
+        link.focus(); link.select();
+        var ok = false;
+        try { ok = document.execCommand("copy"); } catch (e) {}
+        say(ok ? S.copied : S.select);
+      }
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(link.value).then(function () { say(S.copied); }, selected);
+      } else selected();
+    });
   }
 
   // Live count: a small cacheable request, only while the page is visible and the widget is on screen.

@@ -192,6 +192,10 @@ def test_signing_on_host_page(kind, make_petition, context, host_pages, site_url
     assert count_shown(frame) == before + 1
     assert Signature.objects.count() == 1
     assert petition.get_tally(fresh=True).total == before + 1
+    # The host page is on the partner's registered origins: the signature is credited to it.
+    signature = Signature.objects.get()
+    named = kind not in ("wordpress", "two_widgets")
+    assert (signature.partner_id, signature.claimed_partner_id) == (partner.pk if named else None, None)
     # Focus moved to the thank-you heading; the share step is there, without third-party resources.
     assert frame.evaluate("document.activeElement.tagName") == "H2"
     assert frame.locator(".share a").count() == 6
@@ -227,6 +231,34 @@ def test_signing_on_host_page(kind, make_petition, context, host_pages, site_url
         assert frames[1][1].get_attribute("html", "lang") == "fr"
         assert frames[1][1].get_attribute("html", "class") == "dark compact"
         assert count_shown(frames[0][1]) == before  # the other widget was not touched
+
+
+@pytest.mark.parametrize("kind", ["plain", "iframe_snippet", "tracked_link_in_wordpress"])
+def test_partner_credit_depends_on_the_host_origin(kind, make_petition, context, host_pages, site_url):
+    """The partner registered another site only: its widget here is not credited (the claim is kept for review),
+    unless it came through the partner's tracked link (what WordPress embeds for it through oEmbed)."""
+    petition = make_petition()
+    partner = Partner.objects.create(
+        name="Digital Rights Collective", slug="drc", allowed_origins="https://drc.example"
+    )
+    if kind == "tracked_link_in_wordpress":
+        html, headers, n_widgets, target = host_page("wordpress", site_url, petition.slug, "")
+        html = html.replace("/?lang=en#?secret=", "/?lang=en&amp;partner=drc&amp;via=tracked_link#?secret=")
+    else:
+        html, headers, n_widgets, target = host_page(kind, site_url, petition.slug, partner.slug)
+    page = context.new_page()
+    page.goto(host_pages.add("/", html, headers))
+    _handle, frame = widget_frames(page, n_widgets)[target]
+
+    sign_with_keyboard(page, frame)
+    frame.wait_for_selector("#thanks:not([hidden])")
+
+    signature = Signature.objects.get()
+    if kind == "tracked_link_in_wordpress":
+        assert (signature.partner_id, signature.claimed_partner_id) == (partner.pk, None)
+    else:
+        assert (signature.partner_id, signature.claimed_partner_id) == (None, partner.pk)
+    assert petition.get_tally(fresh=True).total == 1  # counted all the same
 
 
 @pytest.mark.parametrize("failure", ["lost_before_server", "lost_after_server", "503", "429"])
@@ -352,3 +384,59 @@ def test_count_refreshes_while_visible_and_pauses_when_hidden(make_petition, con
     }"""
     )
     frame.wait_for_function("() => document.getElementById('widget').dataset.count === '2'", timeout=15000)
+
+
+NO_WEB_SHARE = "Object.defineProperty(Navigator.prototype, 'share', {value: undefined, configurable: true});"
+
+
+def test_without_web_share_copy_link_copies_the_tracked_link(make_petition, chromium, host_pages, site_url):
+    """Where the Web Share API is missing, "Copy link" puts the partner's tracked link on the clipboard (the widget
+    opened on our origin, clipboard allowed) or, inside WordPress's sandbox where the clipboard API is refused,
+    leaves it selected in a read-only field."""
+    petition = make_petition()
+    Partner.objects.create(name="Digital Rights Collective", slug="drc", allowed_origins=host_pages.origin)
+    tracked = f"{site_url}/stop-spyware/?partner=drc"
+    context = chromium.new_context(viewport={"width": 390, "height": 900})
+    context.add_init_script(NO_WEB_SHARE)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url)
+    try:
+        page = context.new_page()
+        page.goto(f"{site_url}/embed/v1/petitions/{petition.slug}/?lang=en&partner=drc")
+        page.fill("#id_first_name", "Ada")
+        page.fill("#id_last_name", "Lovelace")
+        page.fill("#id_email", "ada@example.org")
+        page.select_option("#id_country", "FR")
+        page.click("#submit")
+        page.wait_for_selector("#thanks:not([hidden])")
+        assert page.is_hidden("#native-share")
+        assert page.is_visible("#copy-link")
+        assert page.input_value("#share-url") == tracked
+
+        page.click("#copy")
+        page.wait_for_selector("#status:text-is('Link copied.')")  # no wait_for_function: the CSP forbids eval
+        assert page.evaluate("navigator.clipboard.readText()") == tracked
+
+        # WordPress's sandbox: no clipboard permission for the frame; the link is left selected.
+        html, headers, n_widgets, target = host_page("wordpress", site_url, petition.slug, "")
+        html = html.replace("/?lang=en#?secret=", "/?lang=en&amp;partner=drc#?secret=")
+        page.goto(host_pages.add("/wp", html, headers))
+        _handle, frame = widget_frames(page, n_widgets)[target]
+        frame.fill("#id_first_name", "Grace")
+        frame.fill("#id_last_name", "Hopper")
+        frame.fill("#id_email", "grace@example.org")
+        frame.select_option("#id_country", "FR")
+        frame.click("#submit")
+        frame.wait_for_selector("#thanks:not([hidden])")
+        assert frame.input_value("#share-url") == tracked
+        frame.click("#copy")
+        frame.wait_for_selector("#status:not(:empty)")
+        assert frame.evaluate("document.activeElement.id") == "share-url"
+        assert frame.evaluate(
+            "(e => e.selectionStart === 0 && e.selectionEnd === e.value.length)(document.activeElement)"
+        )
+        assert frame.text_content("#status") in (
+            "Link copied.",
+            "Press Ctrl+C (⌘C on a Mac) to copy the selected link.",
+        )
+    finally:
+        context.close()

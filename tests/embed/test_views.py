@@ -256,7 +256,7 @@ def test_oembed_returns_a_rich_iframe(client, petition):
 
 def test_oembed_of_a_tracked_link_keeps_the_partner(client, petition, partner):
     data = client.get("/oembed", {"url": f"http://testserver/stop-spyware/?partner={partner.slug}"}).json()
-    assert '/embed/v1/petitions/stop-spyware/?lang=en&amp;partner=drc"' in data["html"]
+    assert '/embed/v1/petitions/stop-spyware/?lang=en&amp;partner=drc&amp;via=tracked_link"' in data["html"]
     assert '<a href="http://testserver/stop-spyware/?partner=drc">' in data["html"]
     # An unknown or inactive partner is left out, the petition still embeds.
     data = client.get("/oembed", {"url": "http://testserver/stop-spyware/?partner=nobody"}).json()

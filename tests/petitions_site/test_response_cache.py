@@ -124,7 +124,11 @@ def test_other_api_reads_are_not_cached_by_the_response_cache(api_client, petiti
 
 
 def test_detail_has_signatures_by_partner(api_client, petition, partner):
-    api_client.post("/api/v1/petitions/stop-spyware/signatures/", signer(1, partner="drc"), format="json")
+    api_client.post(
+        "/api/v1/petitions/stop-spyware/signatures/",
+        signer(1, partner="drc", origin="https://partner.example"),
+        format="json",
+    )
     api_client.post("/api/v1/petitions/stop-spyware/signatures/", signer(2), format="json")
     from django.core.cache import cache
 

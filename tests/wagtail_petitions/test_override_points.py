@@ -62,7 +62,11 @@ def test_the_page_type_and_its_signature_model_are_found(letter):
 
 
 def test_signing_stores_the_extra_field_in_the_sites_own_model_and_counts_once(letter, api_client, partner):
-    first = api_client.post(f"/api/v1/petitions/{SLUG}/signatures/", researcher(1, partner="drc"), format="json")
+    first = api_client.post(
+        f"/api/v1/petitions/{SLUG}/signatures/",
+        researcher(1, partner="drc", origin="https://partner.example"),
+        format="json",
+    )
     repeat = api_client.post(
         f"/api/v1/petitions/{SLUG}/signatures/", researcher(1, email="ADA1@example.org"), format="json"
     )

@@ -214,7 +214,13 @@ def test_count_etag_changes_when_the_count_does(petition, api_client):
 
 
 def test_sign_returns_201_and_the_new_count(petition, partner, api_client):
-    response = post_json(api_client, SIGN_URL.format(petition.slug), signer(partner="drc", consent_updates=True))
+    # From a page on one of the partner's registered origins (its own form calls the API).
+    response = post_json(
+        api_client,
+        SIGN_URL.format(petition.slug),
+        signer(partner="drc", consent_updates=True),
+        HTTP_ORIGIN="https://partner.example",
+    )
 
     assert response.status_code == 201
     assert response.json() == {

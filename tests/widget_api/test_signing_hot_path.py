@@ -25,7 +25,8 @@ def test_country_in_any_letter_case_is_accepted(api_client, petition):
 
 
 def test_sign_answer_counts_the_signer_and_a_repeat_gets_the_same_answer(api_client, petition, partner):
-    first = api_client.post(URL, signer(1, partner="drc"), format="json")
+    # As the widget sends it from a page on the partner's registered origin.
+    first = api_client.post(URL, signer(1, partner="drc", origin="https://partner.example"), format="json")
     assert first.status_code == 201
     assert first.json() == {
         "status": "signed",

@@ -43,6 +43,10 @@ class SignatureFilterSet(WagtailFilterSet):
     petition = django_filters.ChoiceFilter(label=_("Petition"), field_name="petition_key", empty_label=_("All"))
     country = django_filters.ChoiceFilter(label=_("Country"), choices=lambda: list(countries), empty_label=_("All"))
     partner = django_filters.ModelChoiceFilter(label=_("Partner"), queryset=Partner.objects.all(), empty_label=_("All"))
+    # Named by a widget on a site the partner has not registered (``signing.attribution``): for review.
+    claimed_partner = django_filters.ModelChoiceFilter(
+        label=_("Claimed partner (not credited)"), queryset=Partner.objects.all(), empty_label=_("All")
+    )
     channel = django_filters.ChoiceFilter(
         label=_("Online or paper"), choices=Channel.choices, empty_label=_("All"), widget=forms.RadioSelect
     )
@@ -66,7 +70,7 @@ class SignatureIndexView(NeutralisedSpreadsheetExportMixin, IndexView):
     any_permission_required = ["view"]
 
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("page", "partner")
+        return super().get_base_queryset().select_related("page", "partner", "claimed_partner")
 
     def get_filename(self):
         return f"signatures-{datetime.date.today().isoformat()}"
@@ -140,6 +144,7 @@ class SignatureViewSet(ModelViewSet):
         "email",
         "country",
         "partner",
+        Column("claimed_partner", label=_("Claimed partner")),
         Column("channel", label=_("Channel"), accessor="get_channel_display"),
         Column("state", label=_("State"), accessor="get_state_display"),
         DateColumn("created_at", label=_("Signed at"), sort_key="created_at"),
@@ -154,6 +159,7 @@ class SignatureViewSet(ModelViewSet):
         "consent_updates",
         "consent_partner",
         "partner.slug",
+        "claimed_partner.slug",
         "source",
         "language",
         "channel",
@@ -165,6 +171,7 @@ class SignatureViewSet(ModelViewSet):
     export_headings = {
         "country.code": _("Country"),
         "partner.slug": _("Partner"),
+        "claimed_partner.slug": _("Claimed partner"),
         "page.title": _("Petition"),
         "petition_key": _("Petition key"),
     }
@@ -178,6 +185,7 @@ class SignatureViewSet(ModelViewSet):
         "consent_partner",
         "consent_text_version",
         "partner",
+        "claimed_partner",
         "source",
         "language",
         "channel",

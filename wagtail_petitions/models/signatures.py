@@ -64,6 +64,18 @@ class AbstractSignature(models.Model):
     partner = models.ForeignKey(
         Partner, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("partner")
     )
+    # The partner a signer's widget named when it ran on none of that partner's registered origins (and not through
+    # its tracked link): the signature is not credited to it (``partner`` stays empty); kept for review.
+    claimed_partner = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("claimed partner"),
+        help_text=_("Named by a widget on a site the partner has not registered: not credited to it."),
+    )
     source = models.CharField(
         _("source"), max_length=CODE_MAX_LENGTH, blank=True, help_text=_("Campaign or link code.")
     )
@@ -92,6 +104,7 @@ class AbstractSignature(models.Model):
             "page",
             "country",
             "partner",
+            "claimed_partner",
             "source",
             "language",
             "channel",

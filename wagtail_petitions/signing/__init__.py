@@ -3,7 +3,8 @@
 - ``sign``: the domain function that everything which signs calls;
 - ``portable``: the path on any database (a transaction);
 - ``postgres``: PostgreSQL's one-statement path, and the names of its CTEs that claims refer to;
-- ``claims``: ``SigningClaim``.
+- ``claims``: ``SigningClaim``;
+- ``attribution``: which partner a signature is credited to.
 """
 
 from .claims import SigningClaim

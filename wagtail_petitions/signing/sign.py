@@ -14,7 +14,7 @@ from ..choices import AWAITING_CONFIRMATION, Channel, SignatureState
 from ..confirmation import outbox
 from ..models import Partner, TallyTotal
 from ..signals import petition_signed
-from . import portable, postgres
+from . import attribution, portable, postgres
 from .claims import SigningClaim
 from .default_form import validating_form_class
 from .errors import InvalidSignature, PetitionNotOpen, SigningThrottled, SigningUnavailable
@@ -41,6 +41,8 @@ def sign_petition(
     state: str | None = None,
     claim: SigningClaim | None = None,
     client: defence.Client | None = None,
+    via: str | None = None,
+    origin: str = "",
 ) -> SigningResult:
     """Validate ``data`` and record one signature on ``petition``, counted once per normalised email.
 
@@ -53,6 +55,10 @@ def sign_petition(
     any) are written in one transaction, so they never disagree. Raises ``PetitionNotOpen``, ``InvalidSignature``,
     ``SigningThrottled`` or ``SigningUnavailable`` before anything is written, or whatever the claim raises to
     refuse; nothing is saved then.
+
+    ``via`` and ``origin``: how the signer came (``attribution.ORIGIN``, ``TRACKED_LINK`` or ``TRUSTED``; by
+    default ``TRUSTED`` without a ``client``, else ``ORIGIN``) and the host page's origin. The partner named in the
+    data is credited only as ``attribution.attribute`` decides; otherwise it is stored as ``claimed_partner``.
     """
     if not petition.is_open():
         raise PetitionNotOpen(petition)
@@ -73,9 +79,13 @@ def sign_petition(
         raise SigningUnavailable(unavailable.retry_after) from None
     if state is None:
         state = _decide_state(petition, screening)
+    if via is None:
+        via = attribution.TRUSTED if client is None else attribution.ORIGIN
+    credit = attribution.attribute(form.cleaned_data.get("partner"), via=via, origin=origin)
     signature = petition.build_signature(
-        form.cleaned_data, partner=form.cleaned_data.get("partner"), channel=channel, state=state, form=form
+        form.cleaned_data, partner=credit.partner, channel=channel, state=state, form=form
     )
+    signature.claimed_partner = credit.claimed_partner
     if state in AWAITING_CONFIRMATION:
         signature.confirmation_due_at = timezone.now()
     if screening is not None and state in (SignatureState.HELD, SignatureState.QUARANTINED):

@@ -11,11 +11,13 @@ from django.db import connection
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from tests.conftest import signer
 from tests.wagtail_petitions.conftest import add_permission, client_for
 from wagtail_petitions import recount
 from wagtail_petitions.admin.exports import neutralise_cell
 from wagtail_petitions.models import Signature, SignatureState, SignatureStateChange, StateCounter, TallyCounter
 from wagtail_petitions.moderation import ModerationError, invalidate_signature, restore_signature
+from wagtail_petitions.signing import attribution, sign_petition
 
 pytestmark = pytest.mark.django_db
 
@@ -243,3 +245,18 @@ def test_concurrent_invalidations_remove_one_signature_once(django_user_model):
     assert TallyCounter.objects.read(key).total == 0
     assert SignatureStateChange.objects.for_signature(signature).count() == 1
     assert recount.recount(key) == []
+
+
+def test_claimed_partner_is_a_column_a_filter_and_exported(client, signature_manager, signed, petition, partner):
+    # A widget with the partner's slug on a site the partner has not registered.
+    sign_petition(petition, signer(6, partner="drc"), via=attribution.ORIGIN, origin="https://copied.example")
+    client_for(client, signature_manager)
+
+    claimed = client.get(INDEX, {"claimed_partner": partner.pk}).content.decode()
+    assert "Claimed partner" in claimed
+    assert "ada6@example.org" in claimed and "ada2@example.org" not in claimed
+    credited = client.get(INDEX, {"partner": partner.pk}).content.decode()
+    assert "ada2@example.org" in credited and "ada6@example.org" not in credited
+    rows = {row["Email"]: row for row in read_csv(client.get(INDEX, {"export": "csv"}))}
+    assert (rows["ada6@example.org"]["Partner"], rows["ada6@example.org"]["Claimed partner"]) == ("", "drc")
+    assert (rows["ada2@example.org"]["Partner"], rows["ada2@example.org"]["Claimed partner"]) == ("drc", "")
