@@ -56,13 +56,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Above the response cache, so that cached pages get the headers too (see "Security headers" below).
-    "csp.middleware.CSPMiddleware",
-    "django_permissions_policy.PermissionsPolicyMiddleware",
     # Before CommonMiddleware, as django-cors-headers requires.
     "corsheaders.middleware.CorsMiddleware",
     # Anonymous page and count reads from the cache; a hit skips everything below (see its docstring).
     "petitions_site.response_cache.PublicResponseCacheMiddleware",
+    # Below the response cache: a miss stores the headers with the entry and every hit replays them, so the hot
+    # cached reads (count, pages) do not build the policies again (see "Security headers" below).
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     # Django's, plus ``?lang=`` on API requests: the widget's signing errors come back in the widget's language.
     "widget_api.i18n.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
