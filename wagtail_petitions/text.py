@@ -75,8 +75,19 @@ def normalize_email(email: str) -> str:
     local, at, domain = unicodedata.normalize("NFKC", email.strip()).rpartition("@")
     if not at:
         return unicodedata.normalize("NFKC", email.strip()).lower()
+    return f"{local.lower()}@{ascii_domain(domain)}"
+
+
+def ascii_domain(domain: str) -> str:
+    """``domain`` (NFKC-normalised) in IDNA's lower-case ASCII form, or lower-cased where IDNA refuses it.
+
+    An ASCII domain skips the ``idna`` package (pure Python, a tenth of a signing request's time): UTS 46 maps an
+    ASCII character only by lower-casing it, and whether IDNA accepts or refuses the domain, the answer is then the
+    lower-cased domain. A differential test pins this shortcut to ``idna``'s own answer.
+    """
+    if domain.isascii():
+        return domain.lower()
     try:
-        domain = idna.encode(domain, uts46=True).decode("ascii")
+        return idna.encode(domain, uts46=True).decode("ascii").lower()
     except (idna.IDNAError, UnicodeError, ValueError):
-        pass
-    return f"{local.lower()}@{domain.lower()}"
+        return domain.lower()

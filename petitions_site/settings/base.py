@@ -62,7 +62,7 @@ MIDDLEWARE = [
     "petitions_site.response_cache.PublicResponseCacheMiddleware",
     # Below the response cache: a miss stores the headers with the entry and every hit replays them, so the hot
     # cached reads (count, pages) do not build the policies again (see "Security headers" below).
-    "csp.middleware.CSPMiddleware",
+    "petitions_site.content_security_policy.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     # Django's, plus ``?lang=`` on API requests: the widget's signing errors come back in the widget's language.
     "widget_api.i18n.LocaleMiddleware",

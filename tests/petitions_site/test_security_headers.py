@@ -49,9 +49,10 @@ def test_cached_pages_keep_the_headers(client, petition, settings):
 
 
 def test_a_template_asking_for_a_nonce_gets_it_in_the_header(rf, settings):
-    from csp.middleware import CSPMiddleware
     from django.http import HttpResponse
     from django.template import engines
+
+    from petitions_site.content_security_policy import ContentSecurityPolicyMiddleware
 
     template = engines["django"].from_string('<script nonce="{{ request.csp_nonce }}">1</script>')
 
@@ -59,7 +60,7 @@ def test_a_template_asking_for_a_nonce_gets_it_in_the_header(rf, settings):
         return HttpResponse(template.render({}, request))
 
     request = rf.get("/stop-spyware/")
-    response = CSPMiddleware(view)(request)
+    response = ContentSecurityPolicyMiddleware(view)(request)
     nonce = response.content.decode().split('nonce="')[1].split('"')[0]
     assert directives(response)["script-src"] == ["'self'", f"'nonce-{nonce}'"]
 

@@ -2,8 +2,8 @@
 digest) and linked from every signature, so that a consent can be proven years later.
 
 Signing resolves the row before its statement (``ConsentText.objects.for_texts``), from a per-process cache keyed
-by the digest: after the first signature on a text, no query. Rows are never edited or deleted (signatures protect
-them); a changed text is a new row.
+by the texts themselves: after the first signature on a text, no query, no hashing. Rows are never edited or
+deleted (signatures protect them); a changed text is a new row.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy as _
 #: How many digests each process remembers (distinct texts in use at once: a few per petition and language).
 PROCESS_CACHE_SIZE = 1024
 
-_known: dict[tuple[str, str], int] = {}
+#: (database alias, consent text, privacy text, labels) -> the committed row, shared read-only by the signatures.
+_known: dict[tuple, ConsentText] = {}
 _lock = threading.Lock()
 
 
@@ -36,29 +37,26 @@ def forget_known_texts() -> None:
         _known.clear()
 
 
-def _remember(alias: str, digest: str, pk: int) -> None:
+def _remember(key: tuple, row: ConsentText) -> None:
     with _lock:
         if len(_known) >= PROCESS_CACHE_SIZE:
             _known.pop(next(iter(_known)))
-        _known[(alias, digest)] = pk
+        _known[key] = row
 
 
 class ConsentTextManager(models.Manager):
     def for_texts(self, consent_text: str, privacy_text: str, labels=(), language: str = "") -> ConsentText:
-        """The row of these texts, created the first time they are seen. An unsaved-looking instance with only
-        ``pk`` and ``digest`` set when this process already knows the digest (no query)."""
-        labels = [str(label) for label in labels]
-        digest = consent_digest(consent_text, privacy_text, labels)
+        """The row of these texts, created the first time they are seen; then this process's copy of it (no query,
+        no hashing), shared by the signatures that link to it: do not change it."""
+        labels = tuple(str(label) for label in labels)
         alias = router.db_for_write(self.model)
-        pk = _known.get((alias, digest))
-        if pk is None:
-            row = self._get_or_create(digest, consent_text, privacy_text, labels, language, alias)
+        key = (alias, consent_text, privacy_text, labels)
+        row = _known.get(key)
+        if row is None:
+            digest = consent_digest(consent_text, privacy_text, labels)
+            row = self._get_or_create(digest, consent_text, privacy_text, list(labels), language, alias)
             # Remembered once committed: a row a rolled-back transaction created must not be linked to later.
-            transaction.on_commit(lambda: _remember(alias, digest, row.pk), using=alias)
-            return row
-        row = self.model(pk=pk, digest=digest)
-        row._state.adding = False
-        row._state.db = alias
+            transaction.on_commit(lambda: _remember(key, row), using=alias)
         return row
 
     def _get_or_create(self, digest, consent_text, privacy_text, labels, language, alias):
