@@ -74,11 +74,18 @@ def parse_since(value: str | None):
             moment = datetime.datetime.combine(day, datetime.time.min)
     except ValueError:
         moment = None
-    if moment is None:
-        raise ValidationError(
-            {"since": [_("Give an ISO 8601 date or timestamp, e.g. 2026-05-01T00:00:00Z.")]}, code="invalid"
-        )
-    return timezone.make_aware(moment, datetime.UTC) if timezone.is_naive(moment) else moment
+    if moment is not None:
+        try:
+            # In UTC: PostgreSQL refuses offsets beyond 15:59 that ISO 8601 allows (+21:33); and a moment that UTC
+            # would put before year 1 or after 9999 is refused here.
+            if timezone.is_naive(moment):
+                return timezone.make_aware(moment, datetime.UTC)
+            return moment.astimezone(datetime.UTC)
+        except OverflowError:
+            pass
+    raise ValidationError(
+        {"since": [_("Give an ISO 8601 date or timestamp, e.g. 2026-05-01T00:00:00Z.")]}, code="invalid"
+    )
 
 
 def petition_of_partner(request):
