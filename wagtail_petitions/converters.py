@@ -6,6 +6,8 @@ carries a petition's slug uses this one (registered as ``petition_slug`` in ``Ap
 percent-encodes it as UTF-8 and Django decodes it again before matching.
 """
 
+import re
+
 
 class PetitionSlugConverter:
     # Django's ``validate_unicode_slug`` pattern (``^[-\w]+\Z``), which Wagtail's page slug field validates with.
@@ -16,3 +18,12 @@ class PetitionSlugConverter:
 
     def to_url(self, value: str) -> str:
         return value
+
+
+_SLUG = re.compile(rf"{PetitionSlugConverter.regex}\Z")
+
+
+def is_petition_slug(value: str) -> bool:
+    """Whether ``value`` could be a petition's slug (what the converter matches): lookups by a slug from a query
+    parameter skip the database for anything else (a NUL, which PostgreSQL refuses in a query, included)."""
+    return _SLUG.match(value) is not None

@@ -18,6 +18,7 @@ from django.http import Http404
 from wagtail.models import Locale
 
 from .conf import conf
+from .converters import is_petition_slug
 from .models import petition_pages
 from .page_generation import current_generation
 
@@ -39,6 +40,8 @@ def find_petition(slug: str, language: str | None = None, *, live: bool = True):
     short-lived, publish-invalidated cache: treat the page returned as read-only. ``live=False`` also finds
     drafts, uncached.
     """
+    if not is_petition_slug(slug):
+        return None
     if not live:
         return _find_petition(slug, language, live=False)
     key = (slug, (language or "").lower())
