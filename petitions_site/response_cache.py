@@ -185,6 +185,9 @@ class PublicResponseCacheMiddleware:
     def respond(self, request, entry, hit: bool):
         status, content, headers = entry
         response = HttpResponse(content, status=status, headers=dict(headers))
+        # CommonMiddleware, below, would have set it: without it the server sends the body chunked, which costs a
+        # cached read a fifth of its speed (``make bench``).
+        response.headers["Content-Length"] = str(len(content))
         response.headers["X-Cache"] = "hit" if hit else "miss"
         meta = request.META
         if "HTTP_IF_NONE_MATCH" not in meta and "HTTP_IF_MODIFIED_SINCE" not in meta:

@@ -39,7 +39,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
-
 ]
 
 
@@ -62,6 +61,7 @@ def chromium():
 @pytest.fixture(autouse=True)
 def _clear_cache():
     from wagtail_petitions.models.consent import forget_known_texts
+    from wagtail_petitions.outages.database import breaker
 
     cache.clear()
     forget_known_texts()
@@ -72,6 +72,7 @@ def _clear_cache():
     cache.clear()
     forget_known_texts()
     translation.deactivate()
+    breaker.reset()  # a test that failed to connect does not leave the next ones answered 503
 
 
 def wagtail_tree_root():

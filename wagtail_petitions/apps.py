@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.core import checks
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_delete, post_save
 from django.urls import register_converter
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +29,7 @@ class WagtailPetitionsAppConfig(AppConfig):
         )
         from .models.partners import forget_active_partners
         from .models.webhooks import forget_webhook_subscribers
+        from .outages.database import database_connected
         from .page_generation import pages_changed
         from .signals import page_generation_bumped, petition_signed, signatures_counted
         from .updates.messages import TEST_MAIL, build_test_mails
@@ -47,6 +49,9 @@ class WagtailPetitionsAppConfig(AppConfig):
         for model in (Page, Site):
             post_delete.connect(pages_changed, sender=model, dispatch_uid=f"wagtail_petitions.pages_deleted.{model}")
         page_generation_bumped.connect(lookup.forget_lookups, dispatch_uid="wagtail_petitions.lookup.forget")
+
+        # The first connection made after the database could not be connected to closes the outage breaker.
+        connection_created.connect(database_connected, dispatch_uid="wagtail_petitions.outages.database")
 
         # Publishing one translation copies the petition-wide fields (status, goal, ...) to the others.
         page_published.connect(sync_petition_translations, dispatch_uid="wagtail_petitions.sync_translations")

@@ -58,6 +58,7 @@ NUMBERS = {
     "PROOF_OF_WORK_SECONDS": 30,
     "OUTAGE_RETRY_AFTER": 1,
     "CACHE_RETRY_SECONDS": 0,
+    "DATABASE_RETRY_SECONDS": 0,
     "WEBHOOK_TIMEOUT_SECONDS": 0.1,
     "WEBHOOK_MAX_ATTEMPTS": 1,
     "WEBHOOK_RETRY_SECONDS": 0,
@@ -180,6 +181,8 @@ def _check_outage_settings() -> list[checks.CheckMessage]:
             )
         ]
     return []
+
+
 def _check_webhook_settings() -> list[checks.CheckMessage]:
     errors = []
     for name in ("WEBHOOK_ALLOW_HTTP", "WEBHOOK_ALLOW_PRIVATE_ADDRESSES"):

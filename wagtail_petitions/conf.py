@@ -295,9 +295,17 @@ class Settings:
         return self._get("REQUIRE_SHARED_THROTTLING", False)
 
     @property
+    def DATABASE_RETRY_SECONDS(self) -> float:
+        """After a failed connection to the database, each process answers 503 at once for this long before it tries
+        to connect again (``outages.database``): an unreachable database does not hold every request for the
+        connect timeout."""
+        return self._get("DATABASE_RETRY_SECONDS", 3)
+
+    @property
     def CACHE_RETRY_SECONDS(self) -> float:
         """While Redis is unreachable, each process uses its own memory and asks Redis again after this delay."""
         return self._get("CACHE_RETRY_SECONDS", 5)
+
     # --- webhooks (``wagtail_petitions.webhooks``) ------------------------------------------------------------------
 
     @property

@@ -14,7 +14,7 @@ from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from wagtail_petitions.conf import conf
-from wagtail_petitions.outages import failed_dependency
+from wagtail_petitions.outages import report_failed_dependency
 from wagtail_petitions.outages.responses import CODE as UNAVAILABLE_CODE
 from wagtail_petitions.outages.responses import unavailable_message
 
@@ -57,7 +57,7 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
-    elif failed_dependency(exc) is not None:
+    elif report_failed_dependency(exc) is not None:
         exc = ServiceUnavailable()
     elif isinstance(exc, RequestDataTooBig):  # over DATA_UPLOAD_MAX_MEMORY_SIZE: Django alone would answer HTML 400
         exc = PayloadTooLarge()

@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     # Django's, plus ``?lang=`` on API requests: the widget's signing errors come back in the widget's language.
     "widget_api.i18n.LocaleMiddleware",
+    # While this process could not connect to the database a moment ago: 503 at once (stale copies above it).
+    "wagtail_petitions.outages.DatabaseBreakerMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     # SITE_ONLY_MIDDLEWARE, on every path but /api/ (which has no session, user, message or cookie).
@@ -224,6 +226,7 @@ WAGTAIL_PETITIONS_SIGNING_CEILING_PER_MINUTE = int(os.environ.get("SIGNING_CEILI
 # While Redis is down: count the defences' windows per process (default), or answer signing 503 (docs/deploy.md).
 WAGTAIL_PETITIONS_REQUIRE_SHARED_THROTTLING = os.environ.get("REQUIRE_SHARED_THROTTLING", "0") == "1"
 WAGTAIL_PETITIONS_CACHE_RETRY_SECONDS = float(os.environ.get("CACHE_RETRY_SECONDS", "5"))
+WAGTAIL_PETITIONS_DATABASE_RETRY_SECONDS = float(os.environ.get("DATABASE_RETRY_SECONDS", "3"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "Petitions API",
     "VERSION": "1.0.0",

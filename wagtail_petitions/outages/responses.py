@@ -70,7 +70,9 @@ def unavailable_response(request, dependency: str | None = None) -> HttpResponse
 
 def server_error(request, *args, **kwargs):
     """``handler500``: a failed dependency gets ``unavailable_response``, anything else Django's 500 page."""
-    dependency = failed_dependency(sys.exc_info()[1])
+    from .database import report_failed_dependency  # (database imports this module)
+
+    dependency = report_failed_dependency(sys.exc_info()[1])
     if dependency is None:
         return defaults.server_error(request, *args, **kwargs)
     return unavailable_response(request, dependency)

@@ -178,3 +178,70 @@ def test_postgres_unreachable_gives_up_within_the_connect_timeout(fault_database
         assert status == 503 and json.loads(body)["checks"]["database"].startswith("error")
     finally:
         hole.close()
+
+
+class CountingBlackhole:
+    """Like ``blackhole``, but accepts each connection (and counts them) before never saying a word."""
+
+    def __init__(self):
+        self.sock = blackhole()
+        self.connections = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    @property
+    def port(self) -> int:
+        return self.sock.getsockname()[1]
+
+    def _accept(self):
+        while True:
+            try:
+                connection, _ = self.sock.accept()
+            except OSError:  # closed
+                return
+            self.connections.append(connection)
+
+    def settled_count(self) -> int:
+        """Connections made so far (a connection made just before an answer was accepted by then: the server only
+        answers after its connect timeout, long after the kernel completed the connection)."""
+        return len(self.connections)
+
+    def close(self):
+        self.sock.close()
+        for connection in self.connections:
+            connection.close()
+
+
+def test_once_the_database_could_not_be_connected_to_requests_answer_without_waiting_for_it(
+    fault_database, fresh_redis, app_servers
+):
+    hole = CountingBlackhole()
+    try:
+        url = f"postgres://postgres@127.0.0.1:{hole.port}/nowhere"
+        # The breaker stays open for the whole test, whatever the machine's speed.
+        env = django_env(url, fresh_redis.url(), DATABASE_RETRY_SECONDS="3600")
+        server = app_servers(env, workers=1, threads=4)
+        status, headers, body = http(f"{server.url}/api/v1/petitions/{SLUG}/signatures/", signer(1))
+        assert_unavailable(status, headers, json.loads(body))
+        tried = hole.settled_count()
+        assert tried >= 1
+
+        # Signing (API and no-JS form), the count, a page: 503 with Retry-After, and no connection attempted.
+        for n in range(2, 6):
+            status, headers, body = http(f"{server.url}/api/v1/petitions/{SLUG}/signatures/", signer(n))
+            assert_unavailable(status, headers, json.loads(body))
+        status, headers, body = http(f"{server.url}/api/v1/petitions/{SLUG}/count/")
+        assert_unavailable(status, headers, json.loads(body))
+        status, headers, body = http(f"{server.url}/{SLUG}/", headers={"Accept": "text/html"})
+        assert status == 503 and headers["Retry-After"] and b"nothing was recorded" in body
+        assert hole.settled_count() == tried
+
+        # /healthz asks the database itself, every time.
+        status, _, body = http(f"{server.url}/healthz")
+        assert status == 503 and json.loads(body)["checks"]["database"].startswith("error")
+        assert hole.settled_count() > tried
+        log = server.read_log()
+        assert log.count("The database cannot be connected to") == 1, log[-3000:]
+        assert "Internal Server Error" not in log
+    finally:
+        hole.close()
