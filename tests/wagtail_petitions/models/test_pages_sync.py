@@ -1,0 +1,144 @@
+"""Publishing one translation copies the petition-wide fields (status, goal, ...) to the others, through Wagtail's
+real page editor: as a new revision that Wagtail's conflict checks see, and never undone by an editor whose form
+was opened before."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from wagtail.models import PageLogEntry
+
+from tests.conftest import signer
+from tests.wagtail_petitions.conftest import client_for
+from tests.wagtail_petitions.models.test_pages import edit_form_data
+from wagtail_petitions.models import PetitionPage, PetitionStatus
+from wagtail_petitions.signing import PetitionNotOpen, sign_petition
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def french_page(petition, site_root, french):
+    site_root.copy_for_translation(french).save_revision().publish()
+    page = petition.copy_for_translation(french)
+    page.title = "Stop aux logiciels espions"
+    page.save_revision().publish()
+    return PetitionPage.objects.get(pk=page.pk)
+
+
+def fresh(page):
+    return PetitionPage.objects.get(pk=page.pk)
+
+
+def open_editor(client, page) -> dict:
+    """Open the page editor as the editor's browser does: the revision the form was loaded from (hidden inputs)."""
+    html = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
+    return {
+        name: re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
+        for name in ("loaded_revision_id", "loaded_revision_created_at")
+    }
+
+
+def post_edit(client, page, form_page, loaded, autosave=False, **overrides):
+    """Post the edit form, built from ``form_page`` (the values the editor's form holds): a publish, or the
+    autosave's JSON save."""
+    data = {**edit_form_data(form_page, **overrides), **loaded}
+    if autosave:
+        data.pop("action-publish")
+        return client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), data, HTTP_ACCEPT="application/json")
+    return client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), data)
+
+
+def test_publishing_one_translation_gives_the_others_a_new_revision(client, editor, petition, french_page):
+    before = fresh(petition).latest_revision
+    client_for(client, editor)
+
+    response = post_edit(client, french_page, french_page, open_editor(client, french_page), goal=5_000)
+
+    assert response.status_code == 302
+    english = fresh(petition)
+    assert english.goal == 5_000
+    # A new revision, live since the English page had nothing waiting: the one it had is history, untouched.
+    assert english.latest_revision_id != before.pk
+    assert english.latest_revision.content["goal"] == 5_000 and english.latest_revision.user == editor
+    assert english.live_revision_id == english.latest_revision_id and not english.has_unpublished_changes
+    before.refresh_from_db()
+    assert before.content["goal"] == 1000
+    entry = PageLogEntry.objects.get(page=english, action="wagtail_petitions.sync_translation")
+    assert entry.revision_id == english.latest_revision_id and entry.user == editor
+
+
+def test_a_draft_of_another_translation_stays_a_draft_with_the_new_values(client, editor, petition, french_page):
+    english = fresh(petition)
+    english.summary = "A draft summary."
+    draft = english.save_revision()
+    client_for(client, editor)
+
+    post_edit(client, french_page, french_page, open_editor(client, french_page), status=PetitionStatus.CLOSED)
+
+    english = fresh(petition)
+    assert english.status == PetitionStatus.CLOSED and english.summary != "A draft summary."  # live row
+    latest = english.get_latest_revision_as_object()
+    assert (latest.summary, latest.status) == ("A draft summary.", PetitionStatus.CLOSED)
+    assert english.latest_revision_id != draft.pk and english.live_revision_id not in (None, draft.pk)
+    assert english.has_unpublished_changes
+
+
+@pytest.mark.parametrize("autosaved_before", [False, True], ids=["first-autosave", "overwriting-autosave"])
+def test_autosave_of_a_form_opened_before_another_translation_closed_the_petition_is_refused(
+    client, editor, petition, french_page, autosaved_before
+):
+    client_for(client, editor)
+    english_form = fresh(petition)
+    loaded = open_editor(client, petition)
+    if autosaved_before:
+        response = post_edit(client, petition, english_form, loaded, autosave=True, summary="Typing…")
+        assert response.json()["success"]
+        loaded["overwrite_revision_id"] = response.json()["revision_id"]
+
+    post_edit(client, french_page, french_page, open_editor(client, french_page), status=PetitionStatus.CLOSED)
+    response = post_edit(client, petition, english_form, loaded, autosave=True, summary="Typing more…")
+
+    # Wagtail's own conflict answer: the editor is told that saving would overwrite a newer version.
+    assert response.status_code == 400
+    assert response.json()["error_code"] == "invalid_revision"
+    english = fresh(petition)
+    assert english.status == PetitionStatus.CLOSED
+    assert english.get_latest_revision_as_object().status == PetitionStatus.CLOSED
+
+
+def test_publishing_a_form_opened_before_another_translation_closed_the_petition_keeps_it_closed(
+    client, editor, petition, french_page, api_client
+):
+    client_for(client, editor)
+    english_form = fresh(petition)
+    loaded = open_editor(client, petition)
+
+    post_edit(
+        client, french_page, french_page, open_editor(client, french_page), status=PetitionStatus.CLOSED, goal=5_000
+    )
+    # The English editor fixes a typo in the title and publishes the form they opened before (status "open").
+    response = post_edit(client, petition, english_form, loaded, title="Stop the spyware")
+
+    assert response.status_code == 302
+    english, french = fresh(petition), fresh(french_page)
+    assert english.title == "Stop the spyware"
+    assert (english.status, english.goal) == (french.status, french.goal) == (PetitionStatus.CLOSED, 5_000)
+    assert english.live and english.get_latest_revision_as_object().status == PetitionStatus.CLOSED
+    with pytest.raises(PetitionNotOpen):
+        sign_petition(french, signer(1))
+    assert api_client.get("/api/v1/petitions/stop-spyware/?lang=fr").json()["status"] == "closed"
+
+
+def test_a_petition_wide_field_the_editor_did_change_keeps_their_value(client, editor, petition, french_page):
+    client_for(client, editor)
+    english_form = fresh(petition)
+    loaded = open_editor(client, petition)
+
+    post_edit(client, french_page, french_page, open_editor(client, french_page), goal=5_000)
+    response = post_edit(client, petition, english_form, loaded, status=PetitionStatus.CLOSED)
+
+    assert response.status_code == 302
+    english, french = fresh(petition), fresh(french_page)
+    # Their change wins and reaches every translation; the goal they did not touch stays the newer one.
+    assert (english.status, english.goal) == (french.status, french.goal) == (PetitionStatus.CLOSED, 5_000)
