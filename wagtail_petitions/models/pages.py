@@ -541,22 +541,35 @@ class PetitionPageMixin(RoutablePageMixin, models.Model):
                 self._sync_latest_revision(other, serialised, user)
 
     def _sync_latest_revision(self, other, serialised: dict, user) -> None:
+        def differs(revision):
+            return any(revision.content.get(name) != value for name, value in serialised.items())
+
         latest = other.latest_revision
-        if latest is None or all(latest.content.get(name) == value for name, value in serialised.items()):
-            return
-        revision = Revision.objects.create(
-            content_object=other,
-            base_content_type=other.get_base_content_type(),
-            user=user,
-            content={**latest.content, **serialised},
-            object_str=latest.object_str,
-        )
-        changes = {"latest_revision": revision, "latest_revision_created_at": revision.created_at}
-        if other.live_revision_id == latest.pk:
-            # Nothing was waiting to be published: the new revision is what is live (the rows are updated).
-            changes["live_revision"] = revision
-        Page.objects.filter(pk=other.pk).update(**changes)
-        log(instance=other, action="wagtail_petitions.sync_translation", user=user, revision=revision)
+        if latest is not None and differs(latest):
+            revision = Revision.objects.create(
+                content_object=other,
+                base_content_type=other.get_base_content_type(),
+                user=user,
+                content={**latest.content, **serialised},
+                object_str=latest.object_str,
+                # A latest revision scheduled for publishing hands its schedule on, as Wagtail does when another
+                # revision is scheduled: what goes live then has the new values.
+                approved_go_live_at=latest.approved_go_live_at,
+            )
+            if latest.approved_go_live_at is not None:
+                Revision.objects.filter(pk=latest.pk).update(approved_go_live_at=None)
+            changes = {"latest_revision": revision, "latest_revision_created_at": revision.created_at}
+            if other.live_revision_id == latest.pk:
+                # Nothing was waiting to be published: the new revision is what is live (the rows are updated).
+                changes["live_revision"] = revision
+            Page.objects.filter(pk=other.pk).update(**changes)
+            log(instance=other, action="wagtail_petitions.sync_translation", user=user, revision=revision)
+        # An older revision scheduled for publishing is no editor's form (forms load the latest): corrected where it
+        # is, so that publishing it later does not bring the old values back to every translation.
+        for scheduled in other.revisions.exclude(approved_go_live_at=None).exclude(pk=latest.pk if latest else None):
+            if differs(scheduled):
+                scheduled.content.update(serialised)
+                scheduled.save(update_fields=["content"])
 
     def merge_stale_synchronised_fields(self, revision, loaded_revision_id) -> list[str]:
         """Before ``revision`` (made from an editor's form) is published: keep the petition-wide values that

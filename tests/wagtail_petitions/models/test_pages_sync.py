@@ -2,10 +2,12 @@
 real page editor: as a new revision that Wagtail's conflict checks see, and never undone by an editor whose form
 was opened before."""
 
+import datetime
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import PageLogEntry
 
 from tests.conftest import signer
@@ -142,3 +144,27 @@ def test_a_petition_wide_field_the_editor_did_change_keeps_their_value(client, e
     english, french = fresh(petition), fresh(french_page)
     # Their change wins and reaches every translation; the goal they did not touch stays the newer one.
     assert (english.status, english.goal) == (french.status, french.goal) == (PetitionStatus.CLOSED, 5_000)
+
+
+@pytest.mark.parametrize("draft_after", [False, True], ids=["scheduled-latest", "draft-after-scheduled"])
+def test_a_revision_of_another_translation_scheduled_for_publishing_will_publish_the_new_values(
+    client, editor, petition, french_page, draft_after
+):
+    english = fresh(petition)
+    english.go_live_at = timezone.now() + datetime.timedelta(days=1)
+    english.summary = "Scheduled summary."
+    english.save_revision().publish()  # scheduled: the page stays live as it was
+    if draft_after:
+        english = fresh(petition).get_latest_revision_as_object()
+        english.summary = "A later draft."
+        english.save_revision()
+    client_for(client, editor)
+
+    post_edit(client, french_page, french_page, open_editor(client, french_page), status=PetitionStatus.CLOSED)
+
+    english = fresh(petition)
+    scheduled = english.revisions.exclude(approved_go_live_at=None)
+    assert scheduled.count() == 1
+    to_publish = scheduled.get().as_object()
+    assert (to_publish.summary, to_publish.status) == ("Scheduled summary.", PetitionStatus.CLOSED)
+    assert english.get_latest_revision_as_object().status == PetitionStatus.CLOSED
