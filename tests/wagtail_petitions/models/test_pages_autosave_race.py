@@ -8,9 +8,11 @@ just the same (strict ``xfail``: it fails the day Wagtail fixes it, so that this
 """
 
 import threading
+import time
 
 import pytest
 from django.db import connection
+from django.db.models.signals import post_save
 from django.test import Client
 from django.urls import reverse
 from wagtail import hooks
@@ -132,3 +134,79 @@ def test_a_page_published_while_its_autosave_is_on_its_way_stays_live(admin_user
     assert any("has been published" in message for message in messages)
     assert answer["success"]  # the autosave was not refused: its conflict check ran before the publish
     assert page.live and page.live_revision_id is not None
+
+
+def test_publishing_a_translation_while_another_one_autosaves_keeps_both(admin_user, petition, site_root, french):
+    """The copy to the English page waits for the English autosave that holds its row, then builds on it: neither
+    the typed text nor the closed status is lost."""
+    client = Client()
+    client.force_login(admin_user)
+    translate(client, site_root, locale=french).save_revision().publish()
+    french_page = translate(client, petition, locale=french)
+    french_page.save_revision().publish()
+    english_form, loaded = PetitionPage.objects.get(pk=petition.pk), open_editor(client, petition)
+    french_form, french_loaded = PetitionPage.objects.get(pk=french_page.pk), open_editor(client, french_page)
+    holding, release, failures = threading.Event(), threading.Event(), []
+    autosaving = threading.current_thread
+
+    def hold_the_row(sender, instance, update_fields=None, **kwargs):
+        # Inside the autosave's transaction, just after it wrote the English page's row (its new latest revision).
+        if instance.pk == petition.pk and update_fields and "latest_revision" in update_fields:
+            if autosaving().name == "autosave":
+                holding.set()
+                assert release.wait(30)
+
+    def run(name, url, data, **headers):
+        other = Client()
+        other.force_login(admin_user)
+        try:
+            assert other.post(url, data, **headers).status_code in (200, 302)
+        except Exception as error:  # reported below: a thread must not die silently
+            failures.append((name, error))
+        finally:
+            holding.set()
+            connection.close()
+
+    autosave = {**edit_form_data(english_form, summary="Typed while French was published."), **loaded}
+    autosave.pop("action-publish")
+    publish = {**edit_form_data(french_form, status=PetitionStatus.CLOSED), **french_loaded}
+    english_url = reverse("wagtailadmin_pages:edit", args=[petition.pk])
+    french_url = reverse("wagtailadmin_pages:edit", args=[french_page.pk])
+    post_save.connect(hold_the_row, sender=PetitionPage, dispatch_uid="test.hold_the_row")
+    try:
+        autosaver = threading.Thread(
+            target=run,
+            name="autosave",
+            args=("autosave", english_url, autosave),
+            kwargs={"HTTP_ACCEPT": "application/json"},
+        )
+        autosaver.start()
+        assert holding.wait(30)
+        publisher = threading.Thread(target=run, name="publish", args=("publish", french_url, publish))
+        publisher.start()
+        assert wait_for_a_lock_wait(), "the copy to the English page did not wait for the English page's row"
+        release.set()
+        autosaver.join(30)
+        publisher.join(30)
+    finally:
+        release.set()
+        post_save.disconnect(dispatch_uid="test.hold_the_row", sender=PetitionPage)
+    assert not failures
+
+    english = PetitionPage.objects.get(pk=petition.pk)
+    draft = english.get_latest_revision_as_object()
+    assert (draft.summary, draft.status) == ("Typed while French was published.", PetitionStatus.CLOSED)
+    assert english.status == PetitionStatus.CLOSED
+
+
+def wait_for_a_lock_wait(tries=300) -> bool:
+    """Whether another session of this test database comes to wait for a row lock (polled, up to 30 s)."""
+    for _ in range(tries):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return True
+        time.sleep(0.1)
+    return False
