@@ -68,6 +68,8 @@ def test_publishing_one_translation_gives_the_others_a_new_revision(client, edit
     assert before.content["goal"] == 1000
     entry = PageLogEntry.objects.get(page=english, action="wagtail_petitions.sync_translation")
     assert entry.revision_id == english.latest_revision_id and entry.user == editor
+    history = client.get(reverse("wagtailadmin_pages:history", args=[english.pk])).content.decode()
+    assert "Petition-wide fields (status, goal, ...) copied from another translation" in history
 
 
 def test_a_draft_of_another_translation_stays_a_draft_with_the_new_values(client, editor, petition, french_page):
