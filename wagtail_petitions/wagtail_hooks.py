@@ -23,6 +23,7 @@ from .admin.signers import SignerDataView
 from .admin.updates import PetitionUpdateViewSet
 from .admin.webhooks import WebhooksViewSetGroup
 from .models import PetitionPageMixin, Signature, get_signature_models
+from .models.pages import SYNC_LOG_ACTION
 
 register_snippet(PartnerViewSet)
 
@@ -183,7 +184,7 @@ def register_partner_token_log_actions(actions):
 @hooks.register("register_log_actions")
 def register_translation_sync_log_action(actions):
     actions.register_action(
-        "wagtail_petitions.sync_translation",
+        SYNC_LOG_ACTION,
         _("Copy petition-wide fields from another translation"),
         _("Petition-wide fields (status, goal, ...) copied from another translation"),
     )

@@ -25,7 +25,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.log_actions import log
-from wagtail.models import Page, Revision, get_page_models
+from wagtail.models import Page, PageLogEntry, Revision, get_page_models
 from wagtail.search import index
 
 from ..admin.panels import PetitionFiguresPanel
@@ -44,6 +44,9 @@ from .partners import Partner
 from .signatures import Signature
 from .state_counts import StateCounter, StateCounts
 from .tally import TallyCounter, TallySnapshot
+
+#: The page history action of a copy of the petition-wide fields from another translation (``sync_translations``).
+SYNC_LOG_ACTION = "wagtail_petitions.sync_translation"
 
 
 @dataclass(frozen=True)
@@ -563,7 +566,7 @@ class PetitionPageMixin(RoutablePageMixin, models.Model):
                 # Nothing was waiting to be published: the new revision is what is live (the rows are updated).
                 changes["live_revision"] = revision
             Page.objects.filter(pk=other.pk).update(**changes)
-            log(instance=other, action="wagtail_petitions.sync_translation", user=user, revision=revision)
+            log(instance=other, action=SYNC_LOG_ACTION, user=user, revision=revision)
         # An older revision scheduled for publishing is no editor's form (forms load the latest): corrected where it
         # is, so that publishing it later does not bring the old values back to every translation.
         for scheduled in other.revisions.exclude(approved_go_live_at=None).exclude(pk=latest.pk if latest else None):
@@ -572,26 +575,37 @@ class PetitionPageMixin(RoutablePageMixin, models.Model):
                 scheduled.save(update_fields=["content"])
 
     def merge_stale_synchronised_fields(self, revision, loaded_revision_id) -> list[str]:
-        """Before ``revision`` (made from an editor's form) is published: keep the petition-wide values that
-        changed since the editor loaded the form (``loaded_revision_id``) in the fields that they did not change.
+        """Before ``revision`` (made from an editor's form) is published: keep the petition-wide values copied from
+        another translation since the editor loaded the form (``loaded_revision_id``) in the fields that they did
+        not change.
 
         Publishing one translation copies these fields to all of them, so a form opened before another
         translation closed the petition would otherwise reopen it everywhere. A field the editor did change keeps
-        their value, as any field of Wagtail's does. Returns the names of the fields taken from the newer version.
+        their value, as any field of Wagtail's does; the editor's own autosaves are not copies, so a value they
+        set and set back stays theirs. Returns the names of the fields taken from the copy.
         """
         if not str(loaded_revision_id or "").isdigit() or revision is None:
             return []
         base = self.revisions.filter(pk=loaded_revision_id).first()
-        current = self.revisions.exclude(pk=revision.pk).order_by("-created_at", "-pk").first()
-        if base is None or current is None or current.pk == base.pk:
+        if base is None:
             return []
+        copied = (
+            PageLogEntry.objects.filter(page_id=self.pk, action=SYNC_LOG_ACTION, revision_id__gt=base.pk)
+            .exclude(revision_id=revision.pk)
+            .order_by("-revision_id")
+            .select_related("revision")
+            .first()
+        )
+        if copied is None or copied.revision is None:
+            return []
+        newer = copied.revision.content
         kept = [
             name
             for name in self.get_synchronised_fields()
-            if revision.content.get(name) == base.content.get(name) != current.content.get(name)
+            if revision.content.get(name) == base.content.get(name) != newer.get(name)
         ]
         if kept:
-            revision.content.update({name: current.content.get(name) for name in kept})
+            revision.content.update({name: newer.get(name) for name in kept})
             # The revision is this request's own, made a moment ago from the form and not yet published.
             revision.save(update_fields=["content"])
         return kept

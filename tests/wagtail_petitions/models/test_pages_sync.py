@@ -111,12 +111,15 @@ def test_autosave_of_a_form_opened_before_another_translation_closed_the_petitio
     assert english.get_latest_revision_as_object().status == PetitionStatus.CLOSED
 
 
+@pytest.mark.parametrize("autosaved_before", [False, True], ids=["no-autosave", "autosaved-before"])
 def test_publishing_a_form_opened_before_another_translation_closed_the_petition_keeps_it_closed(
-    client, editor, petition, french_page, api_client
+    client, editor, petition, french_page, api_client, autosaved_before
 ):
     client_for(client, editor)
     english_form = fresh(petition)
     loaded = open_editor(client, petition)
+    if autosaved_before:
+        assert post_edit(client, petition, english_form, loaded, autosave=True, summary="Typing…").json()["success"]
 
     post_edit(
         client, french_page, french_page, open_editor(client, french_page), status=PetitionStatus.CLOSED, goal=5_000
@@ -170,3 +173,18 @@ def test_a_revision_of_another_translation_scheduled_for_publishing_will_publish
     to_publish = scheduled.get().as_object()
     assert (to_publish.summary, to_publish.status) == ("Scheduled summary.", PetitionStatus.CLOSED)
     assert english.get_latest_revision_as_object().status == PetitionStatus.CLOSED
+
+
+def test_a_value_the_editor_autosaved_then_set_back_stays_theirs(client, editor, petition, french_page):
+    """Their own autosave is no copy from another translation: what they publish is what they chose."""
+    client_for(client, editor)
+    english_form = fresh(petition)
+    loaded = open_editor(client, petition)
+    response = post_edit(client, petition, english_form, loaded, autosave=True, status=PetitionStatus.CLOSED)
+    assert response.json()["success"]
+
+    # The form still says which revision it was loaded from (Wagtail sends the autosave's own id only with autosaves).
+    response = post_edit(client, petition, english_form, loaded, status=PetitionStatus.OPEN)
+
+    assert response.status_code == 302
+    assert fresh(petition).status == fresh(french_page).status == PetitionStatus.OPEN
