@@ -520,7 +520,8 @@ class PetitionPageMixin(RoutablePageMixin, models.Model):
         return {name: get_field_value(self._meta.get_field(name), self) for name in self.get_synchronised_fields()}
 
     def sync_translations(self, user=None):
-        """Copy the ``synchronised_fields`` to every other translation: their rows, and a new latest revision.
+        """Copy the ``synchronised_fields`` to every other translation: to their rows, and to a new latest revision
+        the fields whose value this publish changes there (a change waiting in another field of a draft stays).
 
         A new revision rather than an edit of the latest one: Wagtail's edit view tells an editor whose form is
         older than the latest revision that saving would overwrite a newer version (autosave refuses it), which an
@@ -537,15 +538,18 @@ class PetitionPageMixin(RoutablePageMixin, models.Model):
             pks = list(locked.values_list("pk", flat=True))
             if not pks:
                 return
-            # Read after the lock: a save of a translation that committed meanwhile is in its latest revision.
-            others = type(self).objects.filter(pk__in=pks).select_related("latest_revision").order_by("pk")
+            # Read after the lock (a save of a translation that committed meanwhile is in its latest revision) and
+            # before the update (what each translation showed until this publish).
+            others = list(type(self).objects.filter(pk__in=pks).select_related("latest_revision").order_by("pk"))
             type(self).objects.filter(pk__in=pks).update(**values)
             for other in others:
-                self._sync_latest_revision(other, serialised, user)
+                shown = other.get_synchronised_content()
+                changed = {name: value for name, value in serialised.items() if shown.get(name) != value}
+                self._sync_revisions(other, changed, user)
 
-    def _sync_latest_revision(self, other, serialised: dict, user) -> None:
+    def _sync_revisions(self, other, changed: dict, user) -> None:
         def differs(revision):
-            return any(revision.content.get(name) != value for name, value in serialised.items())
+            return any(revision.content.get(name) != value for name, value in changed.items())
 
         latest = other.latest_revision
         if latest is not None and differs(latest):
@@ -553,7 +557,7 @@ class PetitionPageMixin(RoutablePageMixin, models.Model):
                 content_object=other,
                 base_content_type=other.get_base_content_type(),
                 user=user,
-                content={**latest.content, **serialised},
+                content={**latest.content, **changed},
                 object_str=latest.object_str,
                 # A latest revision scheduled for publishing hands its schedule on, as Wagtail does when another
                 # revision is scheduled: what goes live then has the new values.
@@ -561,17 +565,18 @@ class PetitionPageMixin(RoutablePageMixin, models.Model):
             )
             if latest.approved_go_live_at is not None:
                 Revision.objects.filter(pk=latest.pk).update(approved_go_live_at=None)
-            changes = {"latest_revision": revision, "latest_revision_created_at": revision.created_at}
+            updates = {"latest_revision": revision, "latest_revision_created_at": revision.created_at}
             if other.live_revision_id == latest.pk:
                 # Nothing was waiting to be published: the new revision is what is live (the rows are updated).
-                changes["live_revision"] = revision
-            Page.objects.filter(pk=other.pk).update(**changes)
-            log(instance=other, action=SYNC_LOG_ACTION, user=user, revision=revision)
+                updates["live_revision"] = revision
+            Page.objects.filter(pk=other.pk).update(**updates)
+            fields = sorted(name for name in changed if latest.content.get(name) != changed[name])
+            log(instance=other, action=SYNC_LOG_ACTION, user=user, revision=revision, data={"fields": fields})
         # An older revision scheduled for publishing is no editor's form (forms load the latest): corrected where it
         # is, so that publishing it later does not bring the old values back to every translation.
         for scheduled in other.revisions.exclude(approved_go_live_at=None).exclude(pk=latest.pk if latest else None):
             if differs(scheduled):
-                scheduled.content.update(serialised)
+                scheduled.content.update(changed)
                 scheduled.save(update_fields=["content"])
 
     def merge_stale_synchronised_fields(self, revision, loaded_revision_id) -> list[str]:
@@ -581,31 +586,31 @@ class PetitionPageMixin(RoutablePageMixin, models.Model):
 
         Publishing one translation copies these fields to all of them, so a form opened before another
         translation closed the petition would otherwise reopen it everywhere. A field the editor did change keeps
-        their value, as any field of Wagtail's does; the editor's own autosaves are not copies, so a value they
-        set and set back stays theirs. Returns the names of the fields taken from the copy.
+        their value, as any field of Wagtail's does; only the fields the copies changed are taken (never a value of
+        the editor's own autosave). Returns the names of the fields taken from the copy.
         """
         if not str(loaded_revision_id or "").isdigit() or revision is None:
             return []
         base = self.revisions.filter(pk=loaded_revision_id).first()
         if base is None:
             return []
-        copied = (
+        copies = list(
             PageLogEntry.objects.filter(page_id=self.pk, action=SYNC_LOG_ACTION, revision_id__gt=base.pk)
-            .exclude(revision_id=revision.pk)
+            .exclude(revision=None)
             .order_by("-revision_id")
             .select_related("revision")
-            .first()
         )
-        if copied is None or copied.revision is None:
+        if not copies:
             return []
-        newer = copied.revision.content
+        copied = {name for entry in copies for name in (entry.data or {}).get("fields", [])}
+        newest = copies[0].revision.content
         kept = [
             name
             for name in self.get_synchronised_fields()
-            if revision.content.get(name) == base.content.get(name) != newer.get(name)
+            if name in copied and revision.content.get(name) == base.content.get(name) != newest.get(name)
         ]
         if kept:
-            revision.content.update({name: newer.get(name) for name in kept})
+            revision.content.update({name: newest.get(name) for name in kept})
             # The revision is this request's own, made a moment ago from the form and not yet published.
             revision.save(update_fields=["content"])
         return kept

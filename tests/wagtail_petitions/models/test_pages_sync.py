@@ -45,8 +45,9 @@ def post_edit(client, page, form_page, loaded, autosave=False, **overrides):
     """Post the edit form, built from ``form_page`` (the values the editor's form holds): a publish, or the
     autosave's JSON save."""
     data = {**edit_form_data(form_page, **overrides), **loaded}
-    if autosave:
+    if autosave or "action-submit" in overrides:
         data.pop("action-publish")
+    if autosave:
         return client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), data, HTTP_ACCEPT="application/json")
     return client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), data)
 
@@ -188,3 +189,32 @@ def test_a_value_the_editor_autosaved_then_set_back_stays_theirs(client, editor,
 
     assert response.status_code == 302
     assert fresh(petition).status == fresh(french_page).status == PetitionStatus.OPEN
+
+
+@pytest.mark.parametrize("submitted", [{"title": "Stop the spyware"}, {"goal": 5_000}], ids=["title", "goal"])
+def test_approving_a_revision_submitted_before_another_translation_closed_the_petition_keeps_it_closed(
+    client, editor, superuser, petition, french_page, submitted
+):
+    """Wagtail's moderation workflow publishes the latest revision once approved: the change submitted is in it,
+    and so is what the other translation published meanwhile (only the fields that publish changed)."""
+    client_for(client, editor)
+    response = post_edit(
+        client, petition, fresh(petition), open_editor(client, petition), **{"action-submit": "1"}, **submitted
+    )
+    assert response.status_code == 302
+    task_state = fresh(petition).current_workflow_task_state
+    assert task_state is not None
+    post_edit(client, french_page, french_page, open_editor(client, french_page), status=PetitionStatus.CLOSED)
+
+    client_for(client, superuser)
+    response = client.post(
+        reverse("wagtailadmin_pages:workflow_action", args=[petition.pk, "approve", task_state.pk]), {"comment": ""}
+    )
+
+    assert response.status_code == 302
+    english, french = fresh(petition), fresh(french_page)
+    assert english.live and english.live_revision_id == english.latest_revision_id
+    for name, value in submitted.items():
+        assert getattr(english, name) == value
+    assert english.status == french.status == PetitionStatus.CLOSED
+    assert english.goal == french.goal == submitted.get("goal", 1000)
