@@ -218,3 +218,20 @@ def test_approving_a_revision_submitted_before_another_translation_closed_the_pe
         assert getattr(english, name) == value
     assert english.status == french.status == PetitionStatus.CLOSED
     assert english.goal == french.goal == submitted.get("goal", 1000)
+
+
+def test_a_stale_form_takes_only_the_copied_fields_never_its_own_autosaved_values(
+    client, editor, petition, french_page
+):
+    client_for(client, editor)
+    english_form = fresh(petition)
+    loaded = open_editor(client, petition)
+    assert post_edit(client, petition, english_form, loaded, autosave=True, goal=3_000).json()["success"]
+    post_edit(client, french_page, french_page, open_editor(client, french_page), status=PetitionStatus.CLOSED)
+
+    # They set the goal back, and publish the form they opened before French closed the petition.
+    response = post_edit(client, petition, english_form, loaded, goal=1000)
+
+    assert response.status_code == 302
+    english, french = fresh(petition), fresh(french_page)
+    assert (english.goal, english.status) == (french.goal, french.status) == (1000, PetitionStatus.CLOSED)
