@@ -23,6 +23,7 @@ from .admin.signers import SignerDataView
 from .admin.updates import PetitionUpdateViewSet
 from .admin.webhooks import WebhooksViewSetGroup
 from .models import PetitionPageMixin, Signature, get_signature_models
+from .models.pages import SYNC_LOG_ACTION
 
 register_snippet(PartnerViewSet)
 
@@ -178,3 +179,20 @@ def register_partner_token_log_actions(actions):
     actions.register_action(
         "wagtail_petitions.revoke_token", _("Revoke partner API token"), _("Partner API token revoked")
     )
+
+
+@hooks.register("register_log_actions")
+def register_translation_sync_log_action(actions):
+    actions.register_action(
+        SYNC_LOG_ACTION,
+        _("Copy petition-wide fields from another translation"),
+        _("Petition-wide fields (status, goal, ...) copied from another translation"),
+    )
+
+
+@hooks.register("before_publish_page")
+def keep_petition_wide_changes(request, page):
+    """An editor who publishes a form opened before another translation changed the petition-wide fields keeps
+    those changes in the fields they did not touch (``merge_stale_synchronised_fields``)."""
+    if isinstance(page, PetitionPageMixin):
+        page.merge_stale_synchronised_fields(page.latest_revision, request.POST.get("loaded_revision_id"))

@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +24,8 @@ from modelcluster.models import get_field_value
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
-from wagtail.models import Page, get_page_models
+from wagtail.log_actions import log
+from wagtail.models import Page, PageLogEntry, Revision, get_page_models
 from wagtail.search import index
 
 from ..admin.panels import PetitionFiguresPanel
@@ -43,6 +44,9 @@ from .partners import Partner
 from .signatures import Signature
 from .state_counts import StateCounter, StateCounts
 from .tally import TallyCounter, TallySnapshot
+
+#: The page history action of a copy of the petition-wide fields from another translation (``sync_translations``).
+SYNC_LOG_ACTION = "wagtail_petitions.sync_translation"
 
 
 @dataclass(frozen=True)
@@ -511,20 +515,105 @@ class PetitionPageMixin(RoutablePageMixin, models.Model):
             if errors:
                 raise ValidationError(errors)
 
-    def sync_translations(self):
-        """Copy the ``synchronised_fields`` to every other translation: live rows and latest revisions."""
-        names = self.get_synchronised_fields()
-        fields = [self._meta.get_field(name) for name in names]
+    def get_synchronised_content(self) -> dict:
+        """The ``synchronised_fields`` as a revision stores them (JSON values)."""
+        return {name: get_field_value(self._meta.get_field(name), self) for name in self.get_synchronised_fields()}
+
+    def sync_translations(self, user=None):
+        """Copy the ``synchronised_fields`` to every other translation: to their rows, and to a new latest revision
+        the fields whose value this publish changes there (a change waiting in another field of a draft stays).
+
+        A new revision rather than an edit of the latest one: Wagtail's edit view tells an editor whose form is
+        older than the latest revision that saving would overwrite a newer version (autosave refuses it), which an
+        edit in place would hide, leaving their next save or publish to bring the old status or goal back. The
+        rows are locked (in primary key order, as every sync takes them) so that a save or sync of the same
+        translation running meanwhile is either seen or sees this one.
+        """
+        fields = [self._meta.get_field(name) for name in self.get_synchronised_fields()]
         values = {field.attname: getattr(self, field.attname) for field in fields}
-        others = self.get_translations(inclusive=True).exclude(pk=self.pk)
-        others.update(**values)
-        serialised = {field.name: get_field_value(field, self) for field in fields}
-        for other in others.select_related("latest_revision"):
-            revision = other.latest_revision
-            if revision is not None and any(revision.content.get(k) != v for k, v in serialised.items()):
-                # Keep a later edit of that translation from publishing the old lifecycle back.
-                revision.content.update(serialised)
-                revision.save(update_fields=["content"])
+        serialised = self.get_synchronised_content()
+        with transaction.atomic():
+            translations = self.get_translations(inclusive=True).exclude(pk=self.pk).values("pk")
+            locked = Page.objects.select_for_update().filter(pk__in=translations).order_by("pk")
+            pks = list(locked.values_list("pk", flat=True))
+            if not pks:
+                return
+            # Read after the lock (a save of a translation that committed meanwhile is in its latest revision) and
+            # before the update (what each translation showed until this publish).
+            others = list(type(self).objects.filter(pk__in=pks).select_related("latest_revision").order_by("pk"))
+            type(self).objects.filter(pk__in=pks).update(**values)
+            for other in others:
+                shown = other.get_synchronised_content()
+                changed = {name: value for name, value in serialised.items() if shown.get(name) != value}
+                self._sync_revisions(other, changed, user)
+
+    def _sync_revisions(self, other, changed: dict, user) -> None:
+        def differs(revision):
+            return any(revision.content.get(name) != value for name, value in changed.items())
+
+        latest = other.latest_revision
+        if latest is not None and differs(latest):
+            revision = Revision.objects.create(
+                content_object=other,
+                base_content_type=other.get_base_content_type(),
+                user=user,
+                content={**latest.content, **changed},
+                object_str=latest.object_str,
+                # A latest revision scheduled for publishing hands its schedule on, as Wagtail does when another
+                # revision is scheduled: what goes live then has the new values.
+                approved_go_live_at=latest.approved_go_live_at,
+            )
+            if latest.approved_go_live_at is not None:
+                Revision.objects.filter(pk=latest.pk).update(approved_go_live_at=None)
+            updates = {"latest_revision": revision, "latest_revision_created_at": revision.created_at}
+            if other.live_revision_id == latest.pk:
+                # Nothing was waiting to be published: the new revision is what is live (the rows are updated).
+                updates["live_revision"] = revision
+            Page.objects.filter(pk=other.pk).update(**updates)
+            fields = sorted(name for name in changed if latest.content.get(name) != changed[name])
+            log(instance=other, action=SYNC_LOG_ACTION, user=user, revision=revision, data={"fields": fields})
+        # An older revision scheduled for publishing is no editor's form (forms load the latest): corrected where it
+        # is, so that publishing it later does not bring the old values back to every translation.
+        for scheduled in other.revisions.exclude(approved_go_live_at=None).exclude(pk=latest.pk if latest else None):
+            if differs(scheduled):
+                scheduled.content.update(changed)
+                scheduled.save(update_fields=["content"])
+
+    def merge_stale_synchronised_fields(self, revision, loaded_revision_id) -> list[str]:
+        """Before ``revision`` (made from an editor's form) is published: keep the petition-wide values copied from
+        another translation since the editor loaded the form (``loaded_revision_id``) in the fields that they did
+        not change.
+
+        Publishing one translation copies these fields to all of them, so a form opened before another
+        translation closed the petition would otherwise reopen it everywhere. A field the editor did change keeps
+        their value, as any field of Wagtail's does; only the fields the copies changed are taken (never a value of
+        the editor's own autosave). Returns the names of the fields taken from the copy.
+        """
+        if not str(loaded_revision_id or "").isdigit() or revision is None:
+            return []
+        base = self.revisions.filter(pk=loaded_revision_id).first()
+        if base is None:
+            return []
+        copies = list(
+            PageLogEntry.objects.filter(page_id=self.pk, action=SYNC_LOG_ACTION, revision_id__gt=base.pk)
+            .exclude(revision=None)
+            .order_by("-revision_id")
+            .select_related("revision")
+        )
+        if not copies:
+            return []
+        copied = {name for entry in copies for name in (entry.data or {}).get("fields", [])}
+        newest = copies[0].revision.content
+        kept = [
+            name
+            for name in self.get_synchronised_fields()
+            if name in copied and revision.content.get(name) == base.content.get(name) != newest.get(name)
+        ]
+        if kept:
+            revision.content.update({name: newest.get(name) for name in kept})
+            # The revision is this request's own, made a moment ago from the form and not yet published.
+            revision.save(update_fields=["content"])
+        return kept
 
 
 # Columns ``build_signature`` fills itself (the rest of the signature model's columns come from the form).
@@ -587,11 +676,11 @@ class PetitionIndexPage(Page):
         return context
 
 
-def sync_petition_translations(sender, instance, **kwargs):
+def sync_petition_translations(sender, instance, revision=None, **kwargs):
     """``page_published`` receiver (connected in ``AppConfig.ready()``): publishing one translation copies the
     petition-wide fields to the others."""
     if isinstance(instance, PetitionPageMixin):
-        instance.sync_translations()
+        instance.sync_translations(user=revision.user if revision is not None else None)
 
 
 # --- finding petitions of every page type ---------------------------------------------------------------------
