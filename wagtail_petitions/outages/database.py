@@ -22,7 +22,7 @@ from django.db import DEFAULT_DB_ALIAS
 from psycopg.errors import ConnectionTimeout
 
 from ..conf import conf
-from .responses import DATABASE, failed_dependency, unavailable_response
+from .responses import DATABASE, causes, failed_dependency, unavailable_response
 
 logger = logging.getLogger(__name__)
 
@@ -65,18 +65,9 @@ def report_failed_dependency(error: BaseException | None) -> str | None:
     Only a timeout: a stopped server refuses connections at once (nothing to spare anyone), and requests must find
     it again the moment it is back."""
     dependency = failed_dependency(error)
-    if dependency == DATABASE and _caused_by(error, ConnectionTimeout):
+    if dependency == DATABASE and any(isinstance(cause, ConnectionTimeout) for cause in causes(error)):
         breaker.trip()
     return dependency
-
-
-def _caused_by(error: BaseException | None, kind: type[BaseException]) -> bool:
-    seen = 0
-    while error is not None and seen < 5:
-        if isinstance(error, kind):
-            return True
-        error, seen = error.__cause__, seen + 1
-    return False
 
 
 def database_connected(sender, connection, **kwargs) -> None:

@@ -32,15 +32,21 @@ DATABASE = "database"
 CACHE = "cache"
 
 
-def failed_dependency(error: BaseException | None) -> str | None:
-    """``"database"`` or ``"cache"`` when ``error`` (or what caused it) means that dependency cannot be reached."""
+def causes(error: BaseException | None):
+    """``error`` and what caused it (``__cause__``), five deep at most."""
     seen = 0
     while error is not None and seen < 5:
-        if isinstance(error, OperationalError | InterfaceError):
-            return DATABASE
-        if isinstance(error, RedisConnectionError | RedisTimeoutError):
-            return CACHE
+        yield error
         error, seen = error.__cause__, seen + 1
+
+
+def failed_dependency(error: BaseException | None) -> str | None:
+    """``"database"`` or ``"cache"`` when ``error`` (or what caused it) means that dependency cannot be reached."""
+    for cause in causes(error):
+        if isinstance(cause, OperationalError | InterfaceError):
+            return DATABASE
+        if isinstance(cause, RedisConnectionError | RedisTimeoutError):
+            return CACHE
     return None
 
 
