@@ -72,7 +72,7 @@ class PetitionListView(APIView):
                 "status",
                 {
                     "type": "array",
-                    "items": {"type": "string", "enum": [choice.value for choice in PetitionStatus]},
+                    "items": {"type": "string", "enum": sorted(choice.value for choice in PetitionStatus)},
                     "minItems": 1,
                 },
                 description="Comma-separated statuses to keep: open, closed, delivered (default: all).",
