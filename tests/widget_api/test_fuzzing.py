@@ -14,13 +14,14 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis.generation import GenerationMode
 
 from tests.conftest import signer
-from wagtail_petitions.models import PartnerToken, PetitionPage, Signature
+from wagtail_petitions.models import PartnerToken, PetitionPage, Signature, WebhookEndpoint, WebhookEvent
 from wagtail_petitions.models.partner_tokens import PartnerScope
 from wagtail_petitions.signing import sign_petition
 from widget_api.partner import pagination
 
 MAX_EXAMPLES = 25
-PUBLIC_ADDRESS = "93.184.215.14"  # a public IPv4 address: a host that resolves to it without asking DNS
+# Where valid webhook addresses point: resolved without DNS, and nothing listens there (sends fail at once, offline).
+WEBHOOK_HOST = "127.0.0.1:9"
 
 # Every check of schemathesis runs, ``positive_data_acceptance`` and ``negative_data_rejection`` included: the API
 # accepts (2xx) what the schema says is valid and refuses (4xx) what it says is not. Whether a valid request succeeds
@@ -47,30 +48,40 @@ def fuzzed_site(petition, partner, settings):
     # own tests; here the ceiling is out of the way so that valid signing requests get through.
     settings.WAGTAIL_PETITIONS_SIGNING_CEILING_PER_MINUTE = 1_000_000
     settings.WAGTAIL_PETITIONS_CONNECTION_BURST_LIMIT = 1_000_000
+    # Valid webhook endpoints go to a dead end on this machine, never to the internet: the address check (public
+    # addresses only) has its own tests.
+    settings.WAGTAIL_PETITIONS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+    settings.WAGTAIL_PETITIONS_WEBHOOK_MAX_ATTEMPTS = 1
     for n in range(3):
         sign_petition(petition, signer(n, country="FR"))
     sign_petition(petition, signer(9, partner=partner.slug))
     _, token = PartnerToken.objects.issue(partner, name="fuzz", scopes=PartnerScope.values)
-    return FuzzedSite(petition, partner, token)
+    endpoint = WebhookEndpoint.objects.create(
+        partner=partner, url=f"https://{WEBHOOK_HOST}/hook", events=[WebhookEvent.SIGNATURE_CREATED]
+    )
+    return FuzzedSite(petition, partner, token, endpoint)
 
 
 class FuzzedSite:
     """What a request needs that its shape cannot say: the token, the petition's slug, and, in valid requests, the
     values that only the state of the site makes right."""
 
-    def __init__(self, petition, partner, token):
-        self.petition, self.partner, self.token = petition, partner, token
+    def __init__(self, petition, partner, token, endpoint):
+        self.petition, self.partner, self.token, self.endpoint = petition, partner, token, endpoint
         self.cursor = pagination.make_cursor(petition, 0)
 
     def strategy(self, operation, mode):
-        """Half of the requests name the real petition (in the path or ``?petition=``), the others whatever the
-        generation made. Given values are sent as they are: schemathesis breaks only the rest of a negative case."""
+        """Half of the requests name the real petition (in the path or ``?petition=``) or webhook endpoint, the
+        others whatever the generation made. Given values are sent as they are: schemathesis breaks only the rest
+        of a negative case."""
         given = {}
         if operation.path.startswith("/api/v1/partner/"):
             given["headers"] = {"Authorization": f"Bearer {self.token}"}
         named = dict(given)
         if "{slug}" in operation.path:
             named["path_parameters"] = {"slug": self.petition.slug}
+        elif "{id}" in operation.path:
+            named["path_parameters"] = {"id": self.endpoint.pk}
         elif any(parameter.name == "petition" for parameter in operation.query):
             named["query"] = {"petition": self.petition.slug}
         strategies = [operation.as_strategy(generation_mode=mode, **given)]
@@ -80,15 +91,15 @@ class FuzzedSite:
 
     def make_valid_values_real(self, case):
         """In a valid request, replace what is valid in shape but stands for something that must exist: a cursor
-        this API gave, an active partner's slug, a webhook host that resolves to a public address. The request stays
-        valid; an invalid one is sent as generated."""
+        this API gave, an active partner's slug, a webhook host that resolves (to the dead end of the fixture). The
+        request stays valid; an invalid one is sent as generated."""
         if "cursor" in (case.query or {}):
             case.query["cursor"] = self.cursor
         body = case.body if isinstance(case.body, dict) else {}
         if isinstance(body.get("partner"), str) and body["partner"].strip():
             body["partner"] = self.partner.slug
         if isinstance(body.get("url"), str) and "/api/v1/partner/webhooks/" in case.operation.path:
-            body["url"] = urlsplit(body["url"])._replace(netloc=PUBLIC_ADDRESS).geturl()
+            body["url"] = urlsplit(body["url"])._replace(netloc=WEBHOOK_HOST).geturl()
 
 
 def fuzz_operation(operation, mode, site):
