@@ -21,6 +21,7 @@ from wagtail_petitions.models import WebhookDelivery, WebhookEndpoint, WebhookEv
 from wagtail_petitions.webhooks.addresses import allowed_schemes
 from wagtail_petitions.webhooks.tasks import CannotReplay, replay
 
+from ..fields import STRICT_FIELD_MAPPING
 from .authentication import PartnerTokenAuthentication
 from .permissions import HasPartnerScope
 
@@ -36,6 +37,8 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
         min_length=1,
         max_length=len(WebhookEvent),
     )
+
+    serializer_field_mapping = STRICT_FIELD_MAPPING
 
     class Meta:
         model = WebhookEndpoint

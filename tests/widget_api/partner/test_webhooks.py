@@ -52,6 +52,18 @@ def test_register_list_change_delete(partner, issue_token, partner_client):
             "description",
             "null_characters_not_allowed",
         ),
+        # The JSON types of the schema, not what DRF would coerce (the digits of a number, 1 for true).
+        (
+            {"url": "https://93.184.215.14/", "events": ["signature.created"], "description": 5},
+            "description",
+            "invalid",
+        ),
+        ({"url": "https://93.184.215.14/", "events": ["signature.created"], "is_active": 1}, "is_active", "invalid"),
+        (
+            {"url": "https://93.184.215.14/", "events": ["signature.created"], "is_active": "true"},
+            "is_active",
+            "invalid",
+        ),
     ],
 )
 def test_refusals_have_a_code_per_field(partner, issue_token, partner_client, data, field, code):
