@@ -24,8 +24,8 @@ def form_json_schema(form_class: type[forms.BaseForm]) -> dict:
 
 
 def field_json_schema(field: forms.Field) -> dict:
-    """The JSON Schema of one field's value as JSON. Override points for a site's own fields: subclass and extend
-    ``FIELD_SCHEMAS`` order, or give the field a ``json_schema`` dict attribute, which wins."""
+    """The JSON Schema of one field's value as JSON. A site's own field may carry a ``json_schema`` dict (which
+    wins), or a builder for its class may be added to ``FIELD_SCHEMAS``; any other field is a plain string."""
     if isinstance(getattr(field, "json_schema", None), dict):
         return dict(field.json_schema)
     for field_class, build in FIELD_SCHEMAS:
