@@ -70,6 +70,16 @@ class StrictEmailField(forms.EmailField):
         return value
 
 
+class CodeField(forms.SlugField):
+    """A slug sent by the page or the widget (a partner's): must be a string (``SlugField`` would read an empty list
+    as no value)."""
+
+    def to_python(self, value):
+        if value is not None and not isinstance(value, str):
+            raise ValidationError(_("Enter a valid slug."), code="invalid")
+        return super().to_python(value)
+
+
 class RawValueCheckboxInput(forms.CheckboxInput):
     """A checkbox whose value reaches the field as sent: ``CheckboxInput`` turns any value into a bool, which would
     read "maybe" as yes."""
@@ -145,7 +155,7 @@ class SignatureForm(forms.Form):
     )
     consent_updates = StrictBooleanField(label=CONSENT_UPDATES_LABEL)
     consent_partner = StrictBooleanField(label=CONSENT_PARTNER_LABEL)
-    partner = forms.SlugField(required=False, max_length=CODE_MAX_LENGTH, widget=forms.HiddenInput)
+    partner = CodeField(required=False, max_length=CODE_MAX_LENGTH, widget=forms.HiddenInput)
     source = PlainTextField(required=False, max_length=CODE_MAX_LENGTH, widget=forms.HiddenInput)
 
     def __init__(self, *args, partner=None, **kwargs):
@@ -157,6 +167,18 @@ class SignatureForm(forms.Form):
             del self.fields["consent_partner"]
         else:
             self.fields["consent_partner"].label = CONSENT_PARTNER_LABEL % {"name": partner.name}
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.partner is None and self.data.get("consent_partner") is not None:
+            # Without a partner the box is not on the form and no answer is kept, but an answer that is not yes or
+            # no is refused all the same: the field has one rule (the API's schema states it).
+            try:
+                StrictBooleanField().clean(self.data.get("consent_partner"))
+            except ValidationError as error:
+                # ``add_error`` takes only the form's own fields.
+                self._errors.setdefault("consent_partner", self.error_class()).extend(error.error_list)
+        return cleaned_data
 
     def clean_partner(self):
         if not self.cleaned_data.get("partner"):

@@ -20,7 +20,8 @@ CODE_MAX_LENGTH = 64
 # Cc (control characters, U+0000-U+001F and U+007F-U+009F) and Cs (lone surrogates, U+D800-U+DFFF, which JSON can
 # carry but no database or UTF-8 file can store), plus the line and paragraph separators, which are not Cc but break
 # CSV rows and log lines all the same. One character class: a walk calling unicodedata per character cost more.
-_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+_CONTROL_CLASS = r"\x00-\x1f\x7f-\x9f\u2028\u2029"
+_FORBIDDEN = re.compile(rf"[{_CONTROL_CLASS}\ud800-\udfff]")
 
 
 def has_control_characters(value: str) -> bool:
@@ -38,8 +39,23 @@ _DEFAULT_IGNORABLE = re.compile(
 # In a name: bidi controls (which reorder what follows them, "Ada\u202egnirts" shows as "Adastring") and the
 # zero-width characters that carry nothing. The zero-width non-joiner and joiner stay allowed between letters, where
 # Persian, Hindi and other scripts spell with them; anywhere else they only hide something.
-_NAME_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-_JOINERS = re.compile("[\u200c\u200d]")
+_NAME_INVISIBLE_CLASS = r"\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+_NAME_INVISIBLE = re.compile(f"[{_NAME_INVISIBLE_CLASS}]")
+_JOINERS_CLASS = r"\u200c\u200d"
+_JOINERS = re.compile(f"[{_JOINERS_CLASS}]")
+
+
+def forbidden_in_text_class() -> str:
+    """The characters ``has_control_characters`` refuses, as the inside of a regular expression character class
+    for the API's JSON Schema patterns: without the lone surrogates, which no JSON Schema regex may name (and which
+    a valid JSON string of text never holds)."""
+    return _CONTROL_CLASS
+
+
+def forbidden_in_names_class() -> str:
+    """What a name may not hold, as the inside of a character class: control characters, the invisible ones and
+    the joiners (a pattern cannot say "between letters", so it leaves the joiners out altogether)."""
+    return _CONTROL_CLASS + _NAME_INVISIBLE_CLASS + _JOINERS_CLASS
 
 
 def has_default_ignorable_characters(value: str) -> bool:

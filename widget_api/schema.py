@@ -38,6 +38,17 @@ def public_endpoints_only(endpoints, **kwargs):
     return [endpoint for endpoint in endpoints if endpoint[0].startswith(prefix)]
 
 
+def require_bodies_with_required_fields(result, generator, request, public):
+    """drf-spectacular ``POSTPROCESSING_HOOKS`` entry: a request body given as a plain JSON Schema (signing's, built
+    from its form) is required when its schema requires fields; drf-spectacular only says so of serializers."""
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            body = operation.get("requestBody") if isinstance(operation, dict) else None
+            if body and any(media.get("schema", {}).get("required") for media in body.get("content", {}).values()):
+                body["required"] = True
+    return result
+
+
 def error_envelope_schema() -> dict:
     """``{"errors": {field: [{"code", "message"}]}}``; errors not about one field are under ``non_field_errors``."""
     error = {

@@ -23,6 +23,7 @@ from wagtail_petitions.conf import conf
 from wagtail_petitions.defence import Client
 from wagtail_petitions.defence.pow import create_challenge
 from wagtail_petitions.lookup import find_petition, live_petitions
+from wagtail_petitions.models import PetitionPage
 from wagtail_petitions.public_figures import OTHER_PARTNERS, history, public_figures
 from wagtail_petitions.signing import (
     InvalidSignature,
@@ -34,8 +35,9 @@ from wagtail_petitions.signing import (
 
 from . import idempotency, serializers
 from .exceptions import ServiceUnavailable
+from .form_schema import form_json_schema
 from .host_origin import signing_host
-from .i18n import supported_language
+from .parameters import language_parameter, read_language
 from .renderers import CSVRenderer, CSVTable
 
 
@@ -68,38 +70,40 @@ class PetitionListView(APIView):
         parameters=[
             OpenApiParameter(
                 "status",
-                str,
+                {
+                    "type": "array",
+                    "items": {"type": "string", "enum": sorted(choice.value for choice in PetitionStatus)},
+                    "minItems": 1,
+                },
                 description="Comma-separated statuses to keep: open, closed, delivered (default: all).",
-                enum=[choice.value for choice in PetitionStatus],
+                style="form",
                 explode=False,
-                many=True,
             ),
-            OpenApiParameter("lang", str, description="Keep petitions with a translation in this language."),
+            language_parameter("Keep petitions with a translation in this language, described in it."),
         ],
         responses=serializers.PetitionListEntrySerializer(many=True),
     )
     def get(self, request):
         statuses = self.get_statuses(request)
-        language = request.query_params.get("lang")
-        if language and not supported_language(language):
-            raise ValidationError(
-                {"lang": [ErrorDetail(_("Unknown language: %(lang)s.") % {"lang": language[:16]}, "invalid_choice")]}
-            )
+        language = read_language(request)
         petitions = [(page, pages) for page, pages in live_petitions(language) if page.get_public_status() in statuses]
         context = {"request": request, "translations": {page.translation_key: pages for page, pages in petitions}}
         pages = [page for page, _translations in petitions]
         return Response(serializers.PetitionListEntrySerializer(pages, many=True, context=context).data)
 
     def get_statuses(self, request) -> set[str]:
+        """``?status=`` as the schema has it: one or more statuses, comma-separated (an empty one is unknown)."""
         allowed = [choice.value for choice in PetitionStatus]
-        wanted = {value.strip() for value in request.query_params.get("status", "").split(",") if value.strip()}
+        if (value := request.query_params.get("status")) is None:
+            return set(allowed)
+        wanted = set(value.split(","))
         if unknown := wanted - set(allowed):
             message = _("Unknown status: %(values)s. Use one or more of: %(allowed)s.") % {
-                "values": ", ".join(sorted(unknown))[:64],
+                "values": ", ".join(f'"{v}"' for v in sorted(unknown))[:64],
                 "allowed": ", ".join(allowed),
             }
             raise ValidationError({"status": [ErrorDetail(message, "invalid_choice")]})
-        return wanted or set(allowed)
+        return wanted
 
 
 class PetitionDetailView(APIView):
@@ -149,12 +153,14 @@ class SignatureCreateView(APIView):
     """
 
     @extend_schema(
-        request=OpenApiTypes.OBJECT,
+        # The fields of the petitions' signing form (``PetitionPage.get_signature_form_class``), as it checks them.
+        request={"application/json": form_json_schema(PetitionPage.get_signature_form_class())},
         parameters=[
             OpenApiParameter(
                 idempotency.HEADER,
                 location=OpenApiParameter.HEADER,
                 required=False,
+                pattern=f"^{idempotency.KEY_PATTERN.pattern}$",
                 description="A random UUID per submission, reused when retrying it.",
             )
         ],
@@ -289,12 +295,13 @@ class PetitionStatsView(OpenDataView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("lang", str, required=False, description="The translation whose texts to use."),
+            language_parameter("The translation whose texts to use."),
             OpenApiParameter("format", str, enum=["json", "csv"], required=False),
         ],
         responses={(200, "application/json"): serializers.PetitionStatsSerializer, (200, "text/csv"): str},
     )
     def get(self, request, slug):
+        read_language(request)
         petition = get_petition_or_404(request, slug)
         figures = public_figures(petition)
         language = figures.language
@@ -426,10 +433,11 @@ class PetitionBadgeView(OpenDataView):
     renderer_classes = [JSONRenderer]  # the badge is SVG; its errors are JSON (never CSV)
 
     @extend_schema(
-        parameters=[OpenApiParameter("lang", str, required=False, description="The language of the text.")],
+        parameters=[language_parameter("The language of the text.")],
         responses={(200, "image/svg+xml"): str},
     )
     def get(self, request, slug):
+        read_language(request)
         petition = get_petition_or_404(request, slug)
         svg = badge_svg(petition.get_tally().total, translation.get_language() or petition.language_code)
         etag = f'"{hashlib.blake2b(svg.encode(), digest_size=12).hexdigest()}"'

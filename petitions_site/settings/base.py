@@ -237,9 +237,11 @@ SPECTACULAR_SETTINGS = {
         "WebhookEventEnum": "wagtail_petitions.models.webhooks.WebhookEvent",
         "PetitionStatusEnum": ["open", "closed", "delivered"],
     },
-    # drf-spectacular's own enum naming first, then every error answer in the error envelope.
+    # drf-spectacular's own enum naming first, then bodies with required fields marked required, then every error
+    # answer in the error envelope.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        "widget_api.schema.require_bodies_with_required_fields",
         "widget_api.schema.document_error_responses",
     ],
 }

@@ -123,12 +123,42 @@ def test_list_has_one_entry_per_petition_with_its_translations_inside(petition, 
     assert len(arabic) == 1 and arabic[0]["title"] == "أوقفوا برامج التجسس" and arabic[0]["signature_count"] == 3
 
 
-@pytest.mark.parametrize(("query", "field"), [("status=archived", "status"), ("lang=xx", "lang")])
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("status=archived", "status"),
+        ("status=", "status"),
+        ("status=open,", "status"),
+        ("status=%20open", "status"),
+        ("lang=xx", "lang"),
+        ("lang=", "lang"),
+        ("lang=fr-CA", "lang"),  # the schema's enum: exact codes
+        ("lang=FR", "lang"),
+    ],
+)
 def test_list_rejects_unknown_filters_with_a_code(db, api_client, query, field):
     response = api_client.get(f"/api/v1/petitions/?{query}")
 
     assert response.status_code == 400
     assert response.json()["errors"][field][0]["code"] == "invalid_choice"
+
+
+@pytest.mark.parametrize("path", ["stats/", "badge.svg"])
+def test_a_documented_lang_must_be_a_language_of_the_site(api_client, petition, path):
+    url = f"/api/v1/petitions/{petition.slug}/{path}"
+    assert api_client.get(url, {"lang": "fr"}).status_code == 200
+    response = api_client.get(url, {"lang": "xx"})
+    assert response.status_code == 400
+    error = response.json()["errors"]["lang"][0]
+    assert error["code"] == "invalid_choice" and "fr" in error["message"]
+
+
+def test_the_schema_lists_the_languages_of_the_site(client, db, settings):
+    paths = client.get("/api/v1/schema/?format=json").json()["paths"]
+    codes = [code for code, _name in settings.LANGUAGES]
+    for path in ["/api/v1/petitions/", "/api/v1/petitions/{slug}/stats/", "/api/v1/petitions/{slug}/badge.svg"]:
+        (lang,) = [p for p in paths[path]["get"]["parameters"] if p["name"] == "lang"]
+        assert sorted(lang["schema"]["enum"]) == sorted(codes), path
 
 
 def test_list_costs_the_same_queries_for_more_petitions(make_petition, api_client, django_assert_max_num_queries):

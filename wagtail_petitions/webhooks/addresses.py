@@ -42,6 +42,11 @@ def is_public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
+def allowed_schemes() -> tuple[str, ...]:
+    """The schemes a webhook address may have: ``https`` (and ``http`` where ``WEBHOOK_ALLOW_HTTP``)."""
+    return ("https", "http") if conf.WEBHOOK_ALLOW_HTTP else ("https",)
+
+
 def split_url(url: str) -> tuple[str, str, int, str]:
     """``(scheme, host, port, path with query)`` of an allowed URL, else ``RefusedAddress``."""
     try:
@@ -49,8 +54,7 @@ def split_url(url: str) -> tuple[str, str, int, str]:
         port = parts.port
     except ValueError:
         raise RefusedAddress(_("This is not a valid URL."), "url") from None
-    allowed = ("https", "http") if conf.WEBHOOK_ALLOW_HTTP else ("https",)
-    if parts.scheme not in allowed:
+    if parts.scheme not in allowed_schemes():
         raise RefusedAddress(_("Webhook addresses must start with https://."), "scheme")
     if not parts.hostname or parts.username or parts.password:
         raise RefusedAddress(_("This is not a valid URL."), "url")

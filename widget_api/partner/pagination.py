@@ -34,12 +34,11 @@ def read_cursor(petition, value: str | None):
 
 
 def read_limit(value: str | None, *, default: int, maximum: int) -> int:
-    if value in (None, ""):
+    """``default`` without ``?limit=``; else the digits of an integer from 1 to ``maximum`` (the schema's integer:
+    not ``+5``, `` 5`` nor an empty value, which ``int()`` would read or a client could mean as "no limit")."""
+    if value is None:
         return default
-    try:
-        limit = int(value)
-    except ValueError:
-        limit = 0
+    limit = int(value) if value.isascii() and value.isdigit() and len(value.lstrip("0")) <= 9 else 0
     if not 1 <= limit <= maximum:
         raise ValidationError(
             {"limit": [_("Give a number from 1 to %(maximum)s.") % {"maximum": maximum}]}, code="invalid"

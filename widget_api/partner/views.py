@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from wagtail.coreutils import multigetattr
 
+from wagtail_petitions.converters import PetitionSlugConverter
 from wagtail_petitions.lookup import find_petition
 from wagtail_petitions.models.partner_tokens import SIGNERS_READ, STATS_READ
 from wagtail_petitions.partner_data import (
@@ -65,7 +66,7 @@ class PartnerAPIView(APIView):
 
 
 def parse_since(value: str | None):
-    if not value:
+    if value is None:
         return None
     try:
         # Well formed but impossible values (month 13) raise ValueError.
@@ -74,18 +75,19 @@ def parse_since(value: str | None):
             moment = datetime.datetime.combine(day, datetime.time.min)
     except ValueError:
         moment = None
-    if moment is not None:
-        try:
-            # In UTC: PostgreSQL refuses offsets beyond 15:59 that ISO 8601 allows (+21:33); and a moment that UTC
-            # would put before year 1 or after 9999 is refused here.
-            if timezone.is_naive(moment):
-                return timezone.make_aware(moment, datetime.UTC)
-            return moment.astimezone(datetime.UTC)
-        except OverflowError:
-            pass
-    raise ValidationError(
-        {"since": [_("Give an ISO 8601 date or timestamp, e.g. 2026-05-01T00:00:00Z.")]}, code="invalid"
-    )
+    if moment is None:
+        raise ValidationError(
+            {"since": [_("Give an ISO 8601 date or timestamp, e.g. 2026-05-01T00:00:00Z.")]}, code="invalid"
+        )
+    if timezone.is_naive(moment):
+        return timezone.make_aware(moment, datetime.UTC)
+    try:
+        # In UTC: PostgreSQL refuses offsets past 15:59, which ISO 8601 allows (up to 23:59).
+        return moment.astimezone(datetime.UTC)
+    except OverflowError:
+        # Off the calendar once in UTC (year 1 or 9999 with an offset): before, or after, every signature.
+        limit = datetime.datetime.min if moment.year == 1 else datetime.datetime.max
+        return limit.replace(tzinfo=datetime.UTC)
 
 
 def petition_of_partner(request):
@@ -154,23 +156,45 @@ class PartnerPetitionListView(PartnerAPIView):
         }
 
 
+#: What ``?since=`` takes: an RFC 3339 timestamp or a date (midnight UTC).
+SINCE_SCHEMA = {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}]}
+
+
+def limit_parameter(maximum: int, description: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        "limit", {"type": "integer", "minimum": 1, "maximum": maximum}, required=False, description=description
+    )
+
+
 SIGNER_PARAMETERS = [
-    OpenApiParameter("petition", str, required=True, description="The petition's slug (any translation's)."),
+    OpenApiParameter(
+        "petition",
+        str,
+        required=True,
+        # The slug's own pattern (``wagtail_petitions.converters``); an unknown slug is 404, an empty one 400.
+        pattern=f"^{PetitionSlugConverter.regex}$",
+        allow_blank=False,
+        description="The petition's slug (any translation's).",
+    ),
     OpenApiParameter(
         "since",
-        OpenApiTypes.DATETIME,
+        SINCE_SCHEMA,
         description="Only signatures that counted from then on (signed, or confirmed by email, at or after it).",
     ),
     OpenApiParameter("cursor", str, description="The cursor of the `next` link (JSON) or `Link` header (CSV)."),
-    OpenApiParameter(
-        "limit",
-        int,
-        description=f"Rows per page: JSON {JSON_PAGE_SIZE} by default, at most {JSON_MAX_PAGE_SIZE}; "
-        f"CSV {CSV_PAGE_SIZE:,} by default, at most {CSV_MAX_PAGE_SIZE:,}.",
+    limit_parameter(
+        CSV_MAX_PAGE_SIZE,
+        f"Rows per page: CSV {CSV_PAGE_SIZE:,} by default, at most {CSV_MAX_PAGE_SIZE:,}; JSON {JSON_PAGE_SIZE} by "
+        f"default, and a JSON page holds at most {JSON_MAX_PAGE_SIZE} rows whatever the limit.",
     ),
     OpenApiParameter(
         "format", str, enum=["json", "csv"], description="`csv` streams a CSV file (or Accept: text/csv)."
     ),
+]
+#: OSDI pages are JSON only: their limit is the JSON one, and above it is refused.
+OSDI_SIGNER_PARAMETERS = [
+    *(p for p in SIGNER_PARAMETERS if p.name in ("since", "cursor")),
+    limit_parameter(JSON_MAX_PAGE_SIZE, f"Rows per page: {JSON_PAGE_SIZE} by default, at most {JSON_MAX_PAGE_SIZE}."),
 ]
 
 
@@ -208,10 +232,11 @@ class PartnerSignatureListView(PartnerAPIView):
                 request.query_params.get("limit"), default=CSV_PAGE_SIZE, maximum=CSV_MAX_PAGE_SIZE
             )
             return self.stream_csv(request, petition, signatures, last_pk, limit)
+        # One limit for both formats (the schema cannot tie its maximum to ``format``): JSON pages stop at theirs.
         limit = pagination.read_limit(
-            request.query_params.get("limit"), default=JSON_PAGE_SIZE, maximum=JSON_MAX_PAGE_SIZE
+            request.query_params.get("limit"), default=JSON_PAGE_SIZE, maximum=CSV_MAX_PAGE_SIZE
         )
-        rows, next_pk = pagination.page(signatures, last_pk, limit)
+        rows, next_pk = pagination.page(signatures, last_pk, min(limit, JSON_MAX_PAGE_SIZE))
         record_access(
             request.auth,
             resource=self.resource,
@@ -348,7 +373,7 @@ class OSDISignatureListView(OSDIView):
     resource = "osdi:signatures"
 
     @extend_schema(
-        parameters=[p for p in SIGNER_PARAMETERS if p.name in ("since", "cursor", "limit")],
+        parameters=OSDI_SIGNER_PARAMETERS,
         responses=OpenApiTypes.OBJECT,
         tags=["partner", "osdi"],
         operation_id="partner_osdi_signatures_list",

@@ -6,8 +6,10 @@ addresses only, known events)."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import RegexValidator
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
@@ -16,8 +18,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from wagtail_petitions.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
+from wagtail_petitions.webhooks.addresses import allowed_schemes
 from wagtail_petitions.webhooks.tasks import CannotReplay, replay
 
+from ..fields import STRICT_FIELD_MAPPING
 from .authentication import PartnerTokenAuthentication
 from .permissions import HasPartnerScope
 
@@ -26,9 +30,15 @@ DELIVERY_LOG_LENGTH = 100
 
 
 class WebhookEndpointSerializer(serializers.ModelSerializer):
+    # ``min_length`` puts ``minItems`` in the schema (``allow_empty`` alone does not).
     events = serializers.ListField(
-        child=serializers.ChoiceField(choices=WebhookEvent.choices), allow_empty=False, max_length=len(WebhookEvent)
+        child=serializers.ChoiceField(choices=WebhookEvent.choices),
+        allow_empty=False,
+        min_length=1,
+        max_length=len(WebhookEvent),
     )
+
+    serializer_field_mapping = STRICT_FIELD_MAPPING
 
     class Meta:
         model = WebhookEndpoint
@@ -44,6 +54,21 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["secret", "consecutive_failures", "disabled_at", "created_at"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        # The scheme rule of ``WebhookEndpoint.clean`` as a pattern, so that the schema states it: the address's
+        # host (public, resolvable) can only be checked by resolving it.
+        schemes = "|".join(allowed_schemes())
+        # DRF's own rule for every text field (no NUL character), as a pattern for the schema; ``+``: a blank value
+        # is the other branch drf-spectacular gives a field that may be blank, and must not match this one too.
+        fields["description"].validators.append(
+            RegexValidator(r"^[^\x00]+$", _("Null characters are not allowed."), code="null_characters_not_allowed")
+        )
+        fields["url"].validators.append(
+            RegexValidator(rf"^(?:{schemes})://", _("Webhook addresses must start with https://."), code="scheme")
+        )
+        return fields
 
     def validate(self, attrs):
         endpoint = self.instance or WebhookEndpoint(partner=self.context["partner"])

@@ -2,6 +2,7 @@
 admin's address checks; the delivery log and replay. Runs once the partner tokens (``widget_api.partner``) exist."""
 
 import pytest
+from drf_spectacular.generators import SchemaGenerator
 
 pytest.importorskip("widget_api.partner.authentication")
 
@@ -10,6 +11,7 @@ from standardwebhooks import Webhook  # noqa: E402
 from tests.conftest import signer  # noqa: E402
 from wagtail_petitions.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint  # noqa: E402
 from wagtail_petitions.signing import sign_petition  # noqa: E402
+from widget_api.partner.webhooks import WebhookEndpointSerializer  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/partner/webhooks/"
@@ -42,6 +44,26 @@ def test_register_list_change_delete(partner, issue_token, partner_client):
         ({"url": "http://93.184.215.14/", "events": ["signature.created"]}, "url", "scheme"),
         ({"url": "https://93.184.215.14/", "events": []}, "events", "empty"),
         ({"url": "https://93.184.215.14/", "events": ["signature.deleted"]}, "events", "invalid_choice"),
+        # What the schema states (pattern, minItems) is what is refused.
+        ({"url": "HTTPS://93.184.215.14/", "events": ["signature.created"]}, "url", "scheme"),
+        ({"url": "ftp://93.184.215.14/", "events": ["signature.created"]}, "url", "scheme"),
+        (
+            {"url": "https://93.184.215.14/", "events": ["signature.created"], "description": "a\x00b"},
+            "description",
+            "null_characters_not_allowed",
+        ),
+        # The JSON types of the schema, not what DRF would coerce (the digits of a number, 1 for true).
+        (
+            {"url": "https://93.184.215.14/", "events": ["signature.created"], "description": 5},
+            "description",
+            "invalid",
+        ),
+        ({"url": "https://93.184.215.14/", "events": ["signature.created"], "is_active": 1}, "is_active", "invalid"),
+        (
+            {"url": "https://93.184.215.14/", "events": ["signature.created"], "is_active": "true"},
+            "is_active",
+            "invalid",
+        ),
     ],
 )
 def test_refusals_have_a_code_per_field(partner, issue_token, partner_client, data, field, code):
@@ -91,3 +113,13 @@ def test_delivery_log_and_replay(
     assert answer.status_code == 202 and answer.json()["status"] == "pending"
     again = client.post(replay_url)
     assert again.status_code == 409 and again.json()["errors"]["non_field_errors"][0]["code"] == "cannot_replay"
+
+
+def test_the_schema_states_the_rules_of_an_endpoint(db, settings):
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    properties = schema["components"]["schemas"]["WebhookEndpoint"]["properties"]
+    assert properties["url"]["pattern"] == "^(?:https)://"
+    assert properties["events"]["minItems"] == 1
+    settings.WAGTAIL_PETITIONS_WEBHOOK_ALLOW_HTTP = True  # development: the rule follows the setting
+    (scheme,) = [v for v in WebhookEndpointSerializer().fields["url"].validators if getattr(v, "code", "") == "scheme"]
+    assert scheme.regex.pattern == "^(?:https|http)://"
