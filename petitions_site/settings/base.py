@@ -57,7 +57,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before CommonMiddleware, as django-cors-headers requires.
-    "corsheaders.middleware.CorsMiddleware",
+    "widget_api.cors.CorsMiddleware",
     # Anonymous page and count reads from the cache; a hit skips everything below (see its docstring).
     "petitions_site.response_cache.PublicResponseCacheMiddleware",
     # Below the response cache: a miss stores the headers with the entry and every hit replays them, so the hot

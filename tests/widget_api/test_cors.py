@@ -55,3 +55,30 @@ def test_partner_origins_are_validated(partner):
     with pytest.raises(ValidationError) as excinfo:
         partner.full_clean()
     assert len(excinfo.value.message_dict["allowed_origins"]) == 2
+
+
+def plain_view(request):
+    from django.http import HttpResponse
+
+    response = HttpResponse("{}", content_type="application/json")
+    response["Vary"] = "Accept"
+    return response
+
+
+@pytest.mark.parametrize("method", ["get", "options"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/petitions/stop-spyware/count/", "/api/v1/petitions/stop-spyware/stats/", "/stop-spyware/"]
+)
+@pytest.mark.parametrize("origin", [None, "", "null", "https://partner.example", "https://other.example"])
+def test_the_shortcut_gives_django_cors_headers_answer(rf, petition, partner, method, path, origin):
+    """``widget_api.cors.CorsMiddleware`` (no ``Origin``: only ``Vary``) answers as django-cors-headers' own."""
+    import corsheaders.middleware
+
+    from widget_api.cors import CorsMiddleware
+
+    def answer(middleware_class):
+        extra = {} if origin is None else {"HTTP_ORIGIN": origin, "HTTP_ACCESS_CONTROL_REQUEST_METHOD": "POST"}
+        response = middleware_class(plain_view)(getattr(rf, method)(path, **extra))
+        return response.status_code, sorted(response.items())
+
+    assert answer(CorsMiddleware) == answer(corsheaders.middleware.CorsMiddleware)
