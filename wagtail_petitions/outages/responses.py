@@ -6,22 +6,19 @@ than a bug. ``unavailable_response`` is the answer then: the API's error envelop
 HTML (the widget's ``fetch``, API clients), a short page for browsers (the no-JavaScript form, page views); both
 say that nothing was recorded and to try again, carry ``Retry-After: OUTAGE_RETRY_AFTER`` and are never cached.
 
-``server_error`` is a ``handler500``: it answers that way for an exception of a failed dependency raised anywhere
-(a view, a middleware, Wagtail's page routing), and as Django's own ``server_error`` otherwise. The API maps the
-same exceptions itself (``widget_api.exceptions``); the site's response cache serves stale pages and counts
-instead of any 5xx (stale-if-error, ``petitions_site.response_cache``).
+``handlers.server_error`` (the site's ``handler500``) answers that way for an exception of a failed dependency
+raised anywhere (a view, a middleware, Wagtail's page routing), and as Django's own ``server_error`` otherwise. The
+API maps the same exceptions itself (``widget_api.exceptions``); the site's response cache serves stale pages and
+counts instead of any 5xx (stale-if-error, ``petitions_site.response_cache``).
 """
 
 from __future__ import annotations
-
-import sys
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from django.views import defaults
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -72,13 +69,3 @@ def unavailable_response(request, dependency: str | None = None) -> HttpResponse
     response["Retry-After"] = str(conf.OUTAGE_RETRY_AFTER)
     add_never_cache_headers(response)
     return response
-
-
-def server_error(request, *args, **kwargs):
-    """``handler500``: a failed dependency gets ``unavailable_response``, anything else Django's 500 page."""
-    from .database import report_failed_dependency  # (database imports this module)
-
-    dependency = report_failed_dependency(sys.exc_info()[1])
-    if dependency is None:
-        return defaults.server_error(request, *args, **kwargs)
-    return unavailable_response(request, dependency)
