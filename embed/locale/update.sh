@@ -12,7 +12,7 @@ ADMIN="${DJANGO_ADMIN:-../.venv/bin/django-admin}"
 LANGS="fr es de ar"
 for lang in $LANGS; do set -- "$@" -l "$lang"; done
 "$ADMIN" makemessages "$@" --no-wrap --keep-pot --settings=petitions_site.settings.test --pythonpath=.. -v0
-xgettext -j --no-wrap -L Python --from-code=UTF-8 -k_ -kgettext -kgettext_lazy -o locale/django.pot ../wagtail_petitions/forms.py ../widget_api/views.py
+xgettext -j --no-wrap -L Python --from-code=UTF-8 -k_ -kgettext -kgettext_lazy -o locale/django.pot ../wagtail_petitions/forms.py ../widget_api/views.py ../widget_api/parameters.py ../widget_api/negotiation.py ../widget_api/fields.py
 for lang in $LANGS; do
   po="locale/$lang/LC_MESSAGES/django.po"
   msgmerge -q --no-wrap --no-fuzzy-matching --update --backup=none "$po" locale/django.pot
