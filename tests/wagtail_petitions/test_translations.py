@@ -1,0 +1,88 @@
+"""What signers read comes in their language: the committed catalogues of ``wagtail_petitions/locale`` translate
+every string of the public pages, mails and forms in fr, es, de and ar, are compiled, and pages use them.
+Admin-only strings may stay empty in es, de and ar: they fall back to English."""
+
+import gettext
+import re
+from pathlib import Path
+
+import pytest
+from django.utils import translation
+
+from tests.conftest import signer
+from wagtail_petitions.confirmation import tokens
+from wagtail_petitions.signing import sign_petition
+
+pytestmark = pytest.mark.django_db
+
+LOCALE_DIR = Path(__file__).resolve().parents[2] / "wagtail_petitions" / "locale"
+LANGUAGES = ["fr", "es", "de", "ar"]
+# Sources whose strings a signer, a journalist or a sharing site reads (the "#:" references of the catalogue).
+PUBLIC_SOURCE = re.compile(
+    r"^(templates/wagtail_petitions/(?!admin/|panels/|mail/webhook_disabled)|public_figures|figures|share_card|"
+    r"badge|confirmation/|rights/|updates/(?!admin)|mail/|outages/|forms\.py|views\.py|text\.py|choices\.py)"
+)
+_ENTRY = re.compile(
+    r'(?P<refs>(?:^#: .*\n)*)(?:^#,.*\n)?^msgid "(?P<msgid>.*)"\n(?:^msgid_plural ".*"\n)?(?P<strs>(?:^msgstr.*\n)+)',
+    flags=re.M,
+)
+
+
+def _catalogue(lang: str) -> list[tuple[list[str], str, list[str]]]:
+    """(source references, msgid, msgstrs) of every entry; the files are written with ``--no-wrap``."""
+    text = (LOCALE_DIR / lang / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    entries = []
+    for match in _ENTRY.finditer(text):
+        if not match.group("msgid"):
+            continue  # the header
+        refs = [ref.rsplit(":", 1)[0] for line in match.group("refs").splitlines() for ref in line[3:].split()]
+        strs = re.findall(r'^msgstr(?:\[\d\])? "(.*)"$', match.group("strs"), flags=re.M)
+        entries.append((refs, match.group("msgid"), strs))
+    return entries
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_signer_facing_strings_are_translated_and_compiled(lang):
+    text = (LOCALE_DIR / lang / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    assert "#, fuzzy" not in text, "review the fuzzy translations (not compiled)"
+    entries = _catalogue(lang)
+    public = [(msgid, strs) for refs, msgid, strs in entries if any(PUBLIC_SOURCE.match(ref) for ref in refs)]
+    assert len(public) > 150
+    assert [msgid for msgid, strs in public if not all(strs)] == []
+    with open(LOCALE_DIR / lang / "LC_MESSAGES" / "django.mo", "rb") as mo_file:
+        compiled = gettext.GNUTranslations(mo_file)
+    for _refs, msgid, strs in entries:
+        if len(strs) == 1 and strs[0]:
+            assert compiled.gettext(msgid.replace('\\"', '"')) == strs[0].replace('\\"', '"'), f"stale .mo: {msgid}"
+
+
+def test_the_confirmation_page_of_a_french_petition_is_in_french(make_petition, site_root, french, client):
+    petition = make_petition(confirmation_required=True)
+    site_root.copy_for_translation(french).save_revision().publish()
+    french_page = petition.copy_for_translation(french)
+    french_page.save_revision().publish()
+    french_page.refresh_from_db()
+    signature = sign_petition(french_page.specific, signer(1)).signature
+    html = client.get(f"/petitions/confirm/{tokens.make_token(french_page.pk, signature.pk)}/").content.decode()
+    assert '<html lang="fr"' in html
+    assert "Confirmer ma signature" in html and "Confirm my signature" not in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "english", "translated"),
+    [
+        ("es", "Erase this signature", "Borrar esta firma"),
+        ("de", "Confirm my signature", "Meine Unterschrift bestätigen"),
+        ("ar", "My signatures", "توقيعاتي"),
+        ("fr", "How this was counted", "Comment ces chiffres sont comptés"),
+    ],
+)
+def test_signer_strings_in_each_language(lang, english, translated):
+    with translation.override(lang):
+        assert translation.gettext(english) == translated
+
+
+def test_arabic_plurals_follow_the_arabic_rule():
+    with translation.override("ar"):
+        texts = [translation.ngettext("%(count)s signature", "%(count)s signatures", n) % {"count": n} for n in (3, 11)]
+    assert texts == ["3 توقيعات", "11 توقيعًا"]
