@@ -17,10 +17,12 @@ pytestmark = pytest.mark.django_db
 
 LOCALE_DIR = Path(__file__).resolve().parents[2] / "wagtail_petitions" / "locale"
 LANGUAGES = ["fr", "es", "de", "ar"]
-# Sources whose strings a signer, a journalist or a sharing site reads (the "#:" references of the catalogue).
+# Sources whose strings a signer, a journalist or a sharing site reads (the "#:" references of the catalogue); the
+# paper signature sheet is printed from the admin but read and filled in by signers.
 PUBLIC_SOURCE = re.compile(
-    r"^(templates/wagtail_petitions/(?!admin/|panels/|mail/webhook_disabled)|public_figures|figures|share_card|"
-    r"badge|confirmation/|rights/|updates/(?!admin)|mail/|outages/|forms\.py|views\.py|text\.py|choices\.py)"
+    r"^(templates/wagtail_petitions/(?!admin/|panels/|mail/webhook_disabled)|templates/wagtail_petitions/admin/"
+    r"signature_sheet\.html|public_figures|figures|charts\.py|share_card|badge|confirmation/|rights/|"
+    r"updates/(?!admin)|mail/|outages/|forms\.py|views\.py|text\.py|choices\.py)"
 )
 _ENTRY = re.compile(
     r'(?P<refs>(?:^#: .*\n)*)(?:^#,.*\n)?^msgid "(?P<msgid>.*)"\n(?:^msgid_plural ".*"\n)?(?P<strs>(?:^msgstr.*\n)+)',
