@@ -21,8 +21,8 @@ LANGUAGES = ["fr", "es", "de", "ar"]
 # paper signature sheet is printed from the admin but read and filled in by signers.
 PUBLIC_SOURCE = re.compile(
     r"^(templates/wagtail_petitions/(?!admin/|panels/|mail/webhook_disabled)|templates/wagtail_petitions/admin/"
-    r"signature_sheet\.html|public_figures|figures|charts\.py|share_card|badge|confirmation/|rights/|"
-    r"updates/(?!admin)|mail/|outages/|forms\.py|views\.py|text\.py|choices\.py)"
+    r"signature_sheet\.html|admin/sheet_pdf\.py|public_figures|figures|charts\.py|share_card|badge|confirmation/|"
+    r"rights/|updates/(?!admin)|mail/|outages/|forms\.py|views\.py|text\.py|choices\.py)"
 )
 _ENTRY = re.compile(
     r'(?P<refs>(?:^#: .*\n)*)(?:^#,.*\n)?^msgid "(?P<msgid>.*)"\n(?:^msgid_plural ".*"\n)?(?P<strs>(?:^msgstr.*\n)+)',
