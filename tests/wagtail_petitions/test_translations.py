@@ -70,6 +70,19 @@ def test_the_confirmation_page_of_a_french_petition_is_in_french(make_petition, 
     assert "Confirmer ma signature" in html and "Confirm my signature" not in html
 
 
+def test_the_my_signatures_page_speaks_the_browsers_language(client):
+    """Its URL has no language prefix and no petition: the browser's language, else English."""
+    french = client.get("/petitions/my-signatures/", HTTP_ACCEPT_LANGUAGE="fr-CH, fr;q=0.9, en;q=0.5")
+    html = french.content.decode()
+    assert '<html lang="fr"' in html
+    assert "Mes signatures" in html and "Envoyez-moi le lien" in html and "Send me the link" not in html
+    assert french["Content-Language"] == "fr" and "Accept-Language" in french["Vary"]
+    refused = client.post("/petitions/my-signatures/", {"email": "nope"}, HTTP_ACCEPT_LANGUAGE="ar")
+    assert refused.status_code == 400 and "أرسلوا إليّ الرابط" in refused.content.decode()
+    english = client.get("/petitions/my-signatures/", HTTP_ACCEPT_LANGUAGE="pt-BR")
+    assert "Send me the link" in english.content.decode() and english["Content-Language"] == "en"
+
+
 @pytest.mark.parametrize(
     ("lang", "english", "translated"),
     [
