@@ -16,6 +16,7 @@ from wagtail_petitions.signing import sign_petition
 pytestmark = pytest.mark.django_db
 
 LOCALE_DIR = Path(__file__).resolve().parents[2] / "wagtail_petitions" / "locale"
+EMBED_LOCALE_DIR = Path(__file__).resolve().parents[2] / "embed" / "locale"
 LANGUAGES = ["fr", "es", "de", "ar"]
 # Sources whose strings a signer, a journalist or a sharing site reads (the "#:" references of the catalogue); the
 # paper signature sheet is printed from the admin but read and filled in by signers.
@@ -30,9 +31,9 @@ _ENTRY = re.compile(
 )
 
 
-def _catalogue(lang: str) -> list[tuple[list[str], str, list[str]]]:
+def _catalogue(lang: str, locale_dir: Path = LOCALE_DIR) -> list[tuple[list[str], str, list[str]]]:
     """(source references, msgid, msgstrs) of every entry; the files are written with ``--no-wrap``."""
-    text = (LOCALE_DIR / lang / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    text = (locale_dir / lang / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
     entries = []
     for match in _ENTRY.finditer(text):
         if not match.group("msgid"):
@@ -56,6 +57,15 @@ def test_signer_facing_strings_are_translated_and_compiled(lang):
     for _refs, msgid, strs in entries:
         if len(strs) == 1 and strs[0]:
             assert compiled.gettext(msgid.replace('\\"', '"')) == strs[0].replace('\\"', '"'), f"stale .mo: {msgid}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_strings_in_both_catalogues_read_the_same(lang):
+    """The widget and the page show the same labels: a consent label is hashed into the consent version."""
+    embed = {msgid: strs for _refs, msgid, strs in _catalogue(lang, EMBED_LOCALE_DIR)}
+    shared = [(msgid, strs) for _refs, msgid, strs in _catalogue(lang) if msgid in embed]
+    assert len(shared) > 10
+    assert [msgid for msgid, strs in shared if strs != embed[msgid]] == []
 
 
 def test_the_confirmation_page_of_a_french_petition_is_in_french(make_petition, site_root, french, client):
