@@ -89,6 +89,7 @@ def test_the_my_signatures_page_speaks_the_browsers_language(client):
     assert french["Content-Language"] == "fr" and "Accept-Language" in french["Vary"]
     refused = client.post("/petitions/my-signatures/", {"email": "nope"}, HTTP_ACCEPT_LANGUAGE="ar")
     assert refused.status_code == 400 and "أرسلوا إليّ الرابط" in refused.content.decode()
+    assert '<html lang="ar" dir="rtl"' in refused.content.decode()
     english = client.get("/petitions/my-signatures/", HTTP_ACCEPT_LANGUAGE="pt-BR")
     assert "Send me the link" in english.content.decode() and english["Content-Language"] == "en"
 
