@@ -7,18 +7,20 @@
 3. Every action (``my_signatures_manage``) is a POST carrying the signed token in the form (signers get no cookie or
    session): download as JSON, withdraw the consent to updates or to the partner, erase a signature.
 
-Never cached, no ``Referer`` (the token must not leak), no indexing.
+Never cached, no ``Referer`` (the token must not leak), no indexing. These URLs have no language prefix and belong to
+no one petition, so the page speaks the browser's language (``Accept-Language``), not always ``LANGUAGE_CODE``.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 
 from django import forms
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
-from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
+from django.utils import timezone, translation
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
@@ -39,6 +41,26 @@ class EmailForm(forms.Form):
     email = forms.EmailField(label=gettext_lazy("Your email address"), max_length=EMAIL_MAX_LENGTH)
 
 
+def get_signer_language(request) -> str:
+    """The language of the my-signatures pages: the browser's preferred one among ``settings.LANGUAGES``."""
+    return translation.get_language_from_request(request, check_path=False)
+
+
+def in_signer_language(view):
+    """Run ``view`` (its messages and its template) in ``get_signer_language``."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        language = get_signer_language(request)
+        with translation.override(language):
+            response = view(request, *args, **kwargs)
+        response["Content-Language"] = language
+        patch_vary_headers(response, ["Accept-Language"])
+        return response
+
+    return wrapper
+
+
 def _respond(request, context, status=200):
     response = TemplateResponse(request, TEMPLATE, context, status=status)
     response.render()
@@ -50,6 +72,7 @@ def _respond(request, context, status=200):
 
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
+@in_signer_language
 def my_signatures(request):
     """Ask for the link. The same answer whether or not the address signed (nobody can probe who signed)."""
     if request.method != "POST":
@@ -86,6 +109,7 @@ def _signatures_page(request, token, message="", status=200):
 
 
 @require_http_methods(["GET", "HEAD"])
+@in_signer_language
 def my_signatures_link(request, token):
     """What the mailed link opens: every signature of the address, and the forms that act on them."""
     return _signatures_page(request, token)
@@ -93,6 +117,7 @@ def my_signatures_link(request, token):
 
 @csrf_exempt
 @require_POST
+@in_signer_language
 def my_signatures_manage(request):
     """One action, with the token from the form: ``download``, ``withdraw_updates``, ``withdraw_partner``, ``erase``."""
     token = request.POST.get("token", "")
