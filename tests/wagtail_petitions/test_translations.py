@@ -118,3 +118,14 @@ def test_arabic_plurals_follow_the_arabic_rule():
     with translation.override("ar"):
         texts = [translation.ngettext("%(count)s signature", "%(count)s signatures", n) % {"count": n} for n in (3, 11)]
     assert texts == ["3 توقيعات", "11 توقيعًا"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "one", "many"),
+    [("fr", "signature au total", "signatures au total"), ("es", "firma en total", "firmas en total")],
+)
+def test_the_figures_total_is_pluralised(lang, one, many):
+    msgid, plural = "<strong>%(total)s</strong> signature in total", "<strong>%(total)s</strong> signatures in total"
+    with translation.override(lang):
+        assert translation.ngettext(msgid, plural, 1).endswith(one)
+        assert translation.ngettext(msgid, plural, 5).endswith(many)
