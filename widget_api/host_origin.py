@@ -24,9 +24,8 @@ VIA_FIELD = "via"
 
 def signing_host(request, data) -> tuple[str, str]:
     """``(via, origin)`` for ``sign_petition`` from an API signing request and its JSON body ``data``."""
-    header = (request.headers.get("origin") or "").lower()
-    own = f"{request.scheme}://{request.get_host()}".lower()
-    if header and header not in ("null", own):
+    header = request.META.get("HTTP_ORIGIN", "").lower()
+    if header and header != "null" and header != f"{request.scheme}://{request.get_host()}".lower():
         return attribution.ORIGIN, _origin(header)
     via = attribution.TRACKED_LINK if data.get(VIA_FIELD) == attribution.TRACKED_LINK else attribution.ORIGIN
     return via, _origin(data.get(ORIGIN_FIELD))

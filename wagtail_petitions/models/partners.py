@@ -1,5 +1,6 @@
 """Partners: organisations that embed petitions on their own sites (registered as Wagtail snippets)."""
 
+import functools
 import threading
 import time
 from urllib.parse import urlsplit
@@ -33,6 +34,13 @@ def normalize_origin(value: str) -> str:
         raise ValidationError(_("%(value)s must be an origin only, without a path"), params={"value": value})
     URLValidator()(f"{parts.scheme}://{parts.netloc}")
     return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+@functools.lru_cache(maxsize=1024)
+def _normalized_origins(text: str) -> tuple[str, ...]:
+    """The origins of an ``allowed_origins`` text, normalised once per distinct text: signing through a partner asks
+    for them on every signature (``signing.attribution``), and ``URLValidator`` is not cheap."""
+    return tuple(normalize_origin(line) for line in text.splitlines() if line.strip())
 
 
 class PartnerManager(models.Manager):
@@ -133,7 +141,7 @@ class Partner(models.Model):
         return self.name
 
     def get_allowed_origins(self) -> list[str]:
-        return [normalize_origin(line) for line in self.allowed_origins.splitlines() if line.strip()]
+        return list(_normalized_origins(self.allowed_origins))
 
     def clean(self):
         errors = []
